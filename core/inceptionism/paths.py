@@ -1,0 +1,48 @@
+"""Where Inceptionism keeps its files on each platform, and the weights check.
+
+Standard library only, Python 2.7 compatible: install.py, the engine and the plug-ins agree on
+these places through this one module. INCEPTIONISM_HOME overrides the data folder.
+"""
+import hashlib
+import os
+import sys
+
+
+def data_dir():
+    """The per-user data folder: venv, weights and log live here."""
+    if os.environ.get("INCEPTIONISM_HOME"):
+        return os.environ["INCEPTIONISM_HOME"]
+    home = os.path.expanduser("~")
+    if sys.platform.startswith("win"):
+        return os.path.join(os.environ.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local"),
+                            "Inceptionism")
+    if sys.platform == "darwin":
+        return os.path.join(home, "Library", "Application Support", "Inceptionism")
+    return os.path.join(os.environ.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share"),
+                        "inceptionism")
+
+
+def venv_dir():
+    return os.path.join(data_dir(), "venv")
+
+
+def weights_dir():
+    return os.path.join(data_dir(), "weights")
+
+
+def log_path():
+    """The per-user log every run appends to; error messages name it."""
+    return os.path.join(data_dir(), "inceptionism.log")
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_matches(path, expected):
+    """True when the file's sha256 starts with expected (a full sum or torchvision's 8-digit prefix)."""
+    return sha256_of(path).startswith(expected.lower())

@@ -1,0 +1,164 @@
+"""Every user-facing setting, declared once.
+
+The GIMP 3 dialog, the GIMP 2.10 dialog, the command line and the worker's validation are
+all built from SETTINGS, so the three front ends never drift apart. Standard library only
+and Python 2.7 compatible (the plug-ins import it).
+
+Names are GIMP 3 property names (lower case, hyphens); the CLI uses them as --long-options
+and the engine as keyword arguments with underscores (see python_name).
+"""
+from collections import namedtuple
+
+from . import catalogue
+
+PROCEDURES = ("dream", "visualize", "zoom")
+
+# kind: "int", "float", "bool", "choice" or "string".
+# choices: for "choice", a list of (nick, label). procedures: where the setting appears.
+# advanced: shown under "Advanced" in the dialogs. low/high: inclusive bounds for numbers.
+Setting = namedtuple("Setting", "name kind default low high label help choices procedures advanced")
+
+
+def _setting(name, kind, default, label, help, low=None, high=None, choices=None,
+             procedures=PROCEDURES, advanced=False):
+    return Setting(name, kind, default, low, high, label, help, choices, tuple(procedures), advanced)
+
+
+def _layer_choices():
+    return [(layer.name, "%s \u2014 %s (%s)" % (layer.name, layer.look, model))
+            for model in catalogue.model_names() for layer in catalogue.LAYERS[model]]
+
+
+def _model_choices():
+    manifest = catalogue.load_manifest()
+    return [(model, manifest["models"][model]["title"]) for model in catalogue.model_names()]
+
+
+DREAMING = ("dream", "zoom")
+
+SETTINGS = [
+    _setting("model", "choice", "googlenet", "Network",
+             "The ImageNet network that dreams. GoogLeNet gives the original Inceptionism look.",
+             choices=_model_choices()),
+    _setting("layer", "choice", "inception4c", "Layer (what it sees)",
+             "Low layers give strokes and ornaments, high layers eyes, animals and buildings.",
+             choices=_layer_choices(), procedures=DREAMING),
+    _setting("channel", "int", -1, "Channel", "One feature channel of the layer only (-1: all).",
+             low=-1, high=4095, procedures=DREAMING, advanced=True),
+    _setting("octaves", "int", 4, "Octaves (detail sizes)",
+             "How many scales the dream works at; more octaves give larger shapes.",
+             low=1, high=8, procedures=DREAMING),
+    _setting("octave-scale", "float", 1.4, "Octave scale",
+             "Size ratio between two octaves.", low=1.1, high=2.0, procedures=DREAMING,
+             advanced=True),
+    _setting("iterations", "int", 10, "Iterations per octave",
+             "More iterations make the dream stronger and take longer.",
+             low=1, high=200, procedures=DREAMING),
+    _setting("step-size", "float", 0.01, "Strength per step",
+             "How far each iteration pushes the pixels (fraction of the full range).",
+             low=0.0005, high=0.1, procedures=DREAMING),
+    _setting("jitter", "int", 32, "Jitter (pixels)",
+             "Random shift before each step; hides the network's grid.",
+             low=0, high=128, procedures=DREAMING, advanced=True),
+    _setting("tile-size", "int", 512, "Tile size (pixels)",
+             "Large images are dreamed in tiles of this size to bound memory.",
+             low=64, high=4096, advanced=True),
+    _setting("seed", "int", 0, "Random seed",
+             "The same seed on the same device gives the same picture.", low=0, high=2 ** 31 - 1),
+    _setting("preserve-colors", "bool", False, "Keep original colours",
+             "Change only the brightness, keep the colours of the source.", procedures=DREAMING),
+    _setting("class-name", "string", "banana", "ImageNet class",
+             "What the network should paint: a class name such as banana, or its number (0-999).",
+             procedures=("visualize",)),
+    _setting("start", "choice", "noise", "Start from",
+             "Pure noise, or the pixels of the active layer.",
+             choices=[("noise", "Noise"), ("layer", "The active layer")],
+             procedures=("visualize", "zoom")),
+    _setting("width", "int", 512, "Width (from noise)", "Width of the picture when starting from noise.",
+             low=32, high=4096, procedures=("visualize", "zoom")),
+    _setting("height", "int", 512, "Height (from noise)", "Height of the picture when starting from noise.",
+             low=32, high=4096, procedures=("visualize", "zoom")),
+    _setting("steps", "int", 256, "Steps", "Optimisation steps; more steps, clearer objects.",
+             low=1, high=4096, procedures=("visualize",)),
+    _setting("prior-strength", "float", 1.0, "Natural-image prior",
+             "How strongly neighbouring pixels are kept alike (0: raw pixels, 1: natural).",
+             low=0.0, high=1.0, procedures=("visualize",), advanced=True),
+    _setting("frames", "int", 24, "Frames", "How many frames the dive has.",
+             low=2, high=1000, procedures=("zoom",)),
+    _setting("zoom", "float", 1.05, "Zoom per frame", "How much each frame zooms into the centre.",
+             low=1.0, high=1.5, procedures=("zoom",)),
+    _setting("rotate", "float", 0.0, "Rotation per frame (degrees)", "Turns the dive as it goes.",
+             low=-45.0, high=45.0, procedures=("zoom",), advanced=True),
+    _setting("frame-ms", "int", 80, "Frame time (ms)", "How long each frame shows in the GIF.",
+             low=10, high=5000, procedures=("zoom",)),
+]
+
+# Where a procedure wants another default than the table's (a dive dreams lightly per frame).
+PROCEDURE_DEFAULTS = {"zoom": {"octaves": 2, "iterations": 5}}
+
+BY_NAME = dict((s.name, s) for s in SETTINGS)
+
+
+def python_name(name):
+    """'step-size' -> 'step_size': the engine's keyword for a setting."""
+    return name.replace("-", "_")
+
+
+def for_procedure(procedure):
+    """The settings a procedure takes, in table order, with its own defaults applied."""
+    overrides = PROCEDURE_DEFAULTS.get(procedure, {})
+    return [s._replace(default=overrides.get(s.name, s.default))
+            for s in SETTINGS if procedure in s.procedures]
+
+
+def defaults(procedure):
+    return dict((s.name, s.default) for s in for_procedure(procedure))
+
+
+def validate(procedure, values):
+    """Complete values with defaults and check each one; ValueError in the user's words."""
+    if procedure not in PROCEDURES:
+        raise ValueError("unknown procedure %r" % (procedure,))
+    known = for_procedure(procedure)
+    unknown = sorted(set(values) - set(s.name for s in known))
+    if unknown:
+        raise ValueError("unknown setting(s) for %s: %s" % (procedure, ", ".join(unknown)))
+    result = {}
+    for setting in known:
+        result[setting.name] = _check(setting, values.get(setting.name, setting.default))
+    if "layer" in result:
+        model, _ = catalogue.find_layer(result["layer"])
+        if model != result["model"]:
+            raise ValueError("layer %s belongs to %s, not %s; choose one of: %s" % (
+                result["layer"], model, result["model"],
+                ", ".join(l.name for l in catalogue.LAYERS[result["model"]])))
+    return result
+
+
+def _check(setting, value):
+    name, kind = setting.name, setting.kind
+    if kind == "bool":
+        if value in (True, False, 0, 1):
+            return bool(value)
+        raise ValueError("%s must be true or false, not %r" % (name, value))
+    if kind == "choice":
+        nicks = [nick for nick, _ in setting.choices]
+        if value not in nicks:
+            raise ValueError("%s must be one of %s, not %r" % (name, ", ".join(nicks), value))
+        return value
+    if kind == "string":
+        if not isinstance(value, type(u"")) and not isinstance(value, str):
+            raise ValueError("%s must be text, not %r" % (name, value))
+        return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError("%s must be a number, not %r" % (name, value))
+    if kind == "int":
+        if number != int(number):
+            raise ValueError("%s must be a whole number, not %r" % (name, value))
+        number = int(number)
+    if not setting.low <= number <= setting.high:
+        raise ValueError("%s must be between %s and %s, not %s"
+                         % (name, setting.low, setting.high, value))
+    return number

@@ -1,0 +1,6 @@
+"""Tests always import the engine from this checkout's core/, whatever the venv has installed."""
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "core"))
