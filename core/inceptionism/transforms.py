@@ -1,0 +1,70 @@
+"""Random transformations applied before each step of a visualisation.
+
+Transformation robustness (lucent's transform.py): an image that still excites the network
+after being shifted, scaled and turned a little has real structure rather than adversarial
+high-frequency noise. Each factory takes its settings and returns a tensor -> tensor function
+on [N, C, H, W] images; `compose` chains them. All draw from one torch.Generator for seeding.
+"""
+import math
+
+import torch
+import torch.nn.functional as F
+
+
+def compose(*transforms):
+    def apply(image):
+        for transform in transforms:
+            image = transform(image)
+        return image
+    return apply
+
+
+def _choice(options, generator):
+    return options[int(torch.randint(len(options), (1,), generator=generator))]
+
+
+def pad(width):
+    """Grey border, so shifts and turns never show the image's own edge as a hard line."""
+    return lambda image: F.pad(image, [width] * 4, mode="constant", value=0.5)
+
+
+def jitter(distance, generator=None):
+    """Shift by up to `distance` pixels, wrapping around (the original DeepDream jitter)."""
+    def apply(image):
+        if distance <= 0:
+            return image
+        dy, dx = (int(v) for v in torch.randint(-distance, distance + 1, (2,), generator=generator))
+        return torch.roll(image, shifts=(dy, dx), dims=(2, 3))
+    return apply
+
+
+def _affine(image, scale, degrees):
+    angle = math.radians(degrees)
+    cos, sin = math.cos(angle) / scale, math.sin(angle) / scale
+    theta = torch.tensor([[cos, -sin, 0.0], [sin, cos, 0.0]], dtype=image.dtype, device=image.device)
+    grid = F.affine_grid(theta.expand(image.shape[0], 2, 3), list(image.shape), align_corners=False)
+    return F.grid_sample(image, grid, mode="bilinear", padding_mode="reflection", align_corners=False)
+
+
+def random_scale(scales, generator=None):
+    return lambda image: _affine(image, _choice(scales, generator), 0.0)
+
+
+def random_rotate(degrees, generator=None):
+    return lambda image: _affine(image, 1.0, _choice(degrees, generator))
+
+
+def zoom_and_rotate(zoom, degrees):
+    """Zoom into the centre by `zoom` and turn by `degrees`: one frame of the endless dive."""
+    return lambda image: _affine(image, zoom, degrees)
+
+
+def robustness(generator=None):
+    """The standard set for visualisations (lucent's standard_transforms)."""
+    return compose(
+        pad(12),
+        jitter(8, generator),
+        random_scale([1 + (i - 5) / 50.0 for i in range(11)], generator),
+        random_rotate(list(range(-10, 11)) + 5 * [0], generator),
+        jitter(4, generator),
+    )
