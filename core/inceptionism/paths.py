@@ -4,6 +4,7 @@ Standard library only, Python 2.7 compatible: install.py, the engine and the plu
 these places through this one module. INCEPTIONISM_HOME overrides the data folder.
 """
 import hashlib
+import io
 import os
 import sys
 
@@ -46,3 +47,16 @@ def sha256_of(path):
 def sha256_matches(path, expected):
     """True when the file's sha256 starts with expected (a full sum or torchvision's 8-digit prefix)."""
     return sha256_of(path).startswith(expected.lower())
+
+
+def append_log(text, log_file=None):
+    """Append to the log that error messages point at; a log that cannot be written is no failure."""
+    log_file = log_file or log_path()
+    try:
+        folder = os.path.dirname(log_file)
+        if folder and not os.path.isdir(folder):
+            os.makedirs(folder)
+        with io.open(log_file, "a", encoding="utf-8") as handle:
+            handle.write(text if isinstance(text, type(u"")) else text.decode("utf-8", "replace"))
+    except (IOError, OSError) as exc:
+        sys.stderr.write("inceptionism: cannot write the log %s: %s\n" % (log_file, exc))
