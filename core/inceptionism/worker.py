@@ -1,0 +1,207 @@
+"""The engine's worker process: reads request frames on stdin, answers with frames on stdout.
+
+`python -m inceptionism.worker` is what the plug-ins start (see worker.json). Frames go through a
+private copy of stdout, so whatever torch or a C library prints lands on stderr instead of
+corrupting the stream. A reader thread watches stdin during a dream, so a cancel frame, or stdin's
+end (GIMP kills a plug-in whose progress is cancelled), stops the dream within one step.
+"""
+import argparse
+import json
+import os
+import queue
+import sys
+import threading
+import time
+import traceback
+
+from . import PROTOCOL_VERSION, __version__, catalogue, errors, paths, protocol
+
+
+class Session(object):
+    """One plug-in run: its requests in order, its cancels at once, every reply as a frame."""
+
+    def __init__(self, engine, frames_in, frames_out):
+        self.engine = engine
+        self._in = frames_in
+        self._out = frames_out
+        self._requests = queue.Queue()
+        self._cancelled_ids = set()
+        self._stdin_ended = threading.Event()
+        self._stdout_broken = threading.Event()
+        self._send_lock = threading.Lock()
+
+    def serve(self, hello):
+        """Say hello, then answer requests until shutdown or the end of stdin."""
+        self.send(dict(hello, type="hello", protocol=PROTOCOL_VERSION, version=__version__))
+        reader = threading.Thread(target=self._read_requests, name="requests")
+        reader.daemon = True
+        reader.start()
+        for header, payload in iter(self._requests.get, None):
+            if header["type"] == "shutdown":
+                return
+            self._answer(header, payload)
+
+    def send(self, header, payload=b""):
+        """Write one frame; once nobody reads them any more, drop it (should_stop then says so)."""
+        if self._stdout_broken.is_set():
+            return
+        try:
+            with self._send_lock:
+                protocol.write_frame(self._out, header, payload)
+        except (IOError, OSError, ValueError):
+            self._stdout_broken.set()
+
+    def should_stop(self, request):
+        """A should_stop() for the engine: true once the request is cancelled or the plug-in gone."""
+        return lambda: (self._stdin_ended.is_set() or self._stdout_broken.is_set()
+                        or request.get("id") in self._cancelled_ids)
+
+    def progress(self, request):
+        """A progress(fraction, stage, eta_s) for the engine that sends progress frames."""
+        def report(fraction, stage="", eta_s=None):
+            self.send({"type": "progress", "id": request.get("id"), "fraction": fraction,
+                       "stage": stage, "eta_s": eta_s})
+        return report
+
+    def _read_requests(self):
+        try:
+            for header, payload in iter(lambda: protocol.read_frame(self._in), None):
+                if header["type"] == "cancel":
+                    self._cancelled_ids.add(header.get("id"))
+                else:
+                    self._requests.put((header, payload))
+        except protocol.ProtocolError as exc:
+            self.send(protocol.error_header(exc))
+            sys.stderr.write("inceptionism worker: unreadable request: %s\n" % exc.detail)
+        finally:
+            self._stdin_ended.set()
+            self._requests.put(None)
+
+    def _answer(self, request, payload):
+        started = time.time()
+        try:
+            handler = REQUESTS.get(request["type"])
+            if handler is None:
+                raise protocol.ProtocolError("unknown request type %r" % request["type"])
+            reply, data = handler(self, request, payload)
+        except Exception as exc:  # every failure must reach the plug-in as an error frame
+            error = as_inceptionism_error(exc)
+            reply, data = protocol.error_header(error), b""
+        reply["id"] = request.get("id")
+        self.send(reply, data)
+        self._log(request, reply, time.time() - started)
+
+    def _log(self, request, reply, seconds):
+        fields = dict((key, request[key]) for key in ("settings", "image") if key in request)
+        outcome = "error %s: %s" % (reply["code"], reply["message"]) if reply["type"] == "error" else "ok"
+        log("%s #%s %s in %.2f s %s" % (request["type"], request.get("id"), outcome, seconds,
+                                       json.dumps(fields, sort_keys=True)), reply.get("detail"))
+
+
+def log(line, detail=None):
+    """One line in the log, with an indented detail (a traceback) below it."""
+    text = "%s worker %d: %s\n" % (time.strftime("%Y-%m-%d %H:%M:%S"), os.getpid(), line)
+    text += "".join("    %s\n" % row for row in (detail or "").splitlines())
+    paths.append_log(text)
+
+
+def as_inceptionism_error(exc):
+    """The error an artist is shown for any exception; unexpected ones keep their traceback."""
+    if isinstance(exc, errors.InceptionismError):
+        return exc
+    trace = traceback.format_exc()
+    sys.stderr.write(trace)
+    if isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryError":
+        return errors.InceptionismError("out-of-memory", None, trace)
+    return errors.InceptionismError("internal", None, trace)
+
+
+# ---- requests: each takes (session, request header, payload), returns (reply header, payload)
+
+def ping(session, request, payload):
+    return {"type": "pong"}, b""
+
+
+def layers(session, request, payload):
+    """The layers an artist may choose, by model, with whether each model's weights are there."""
+    return {"type": "layers", "models": session.engine.info()["models"],
+            "layers": dict((model, [layer._asdict() for layer in catalogue.LAYERS[model]])
+                           for model in catalogue.model_names())}, b""
+
+
+def dream(session, request, payload):
+    values = protocol.checked_settings("dream", request.get("settings") or {})
+    result, meta = session.engine.dream(
+        decode_image(request, payload), values, progress=session.progress(request),
+        should_stop=session.should_stop(request))
+    return result_frame("dream", values, meta, result)
+
+
+REQUESTS = {"ping": ping, "layers": layers, "dream": dream}
+
+
+def decode_image(request, payload):
+    """The request's pixels as the engine's H x W x C array."""
+    from . import images
+    try:
+        image = request["image"]
+        size = (image["width"], image["height"], image["channels"], image["dtype"])
+    except (KeyError, TypeError):
+        raise errors.InceptionismError("bad-input", None, "no usable image description in %r"
+                                       % (request.get("image"),))
+    return images.from_bytes(payload, *size)
+
+
+def result_frame(procedure, values, meta, array):
+    """The result reply: the engine's meta plus what a plug-in needs to name and recreate it."""
+    from . import images
+    height, width, channels = array.shape
+    meta = dict(meta, procedure=procedure, settings=values, version=__version__)
+    description = protocol.image_description(width, height, channels, images.wire_dtype(array))
+    return {"type": "result", "meta": meta, "image": description}, images.to_bytes(array)
+
+
+# ---- the process
+
+def claim_stdio():
+    """Private binary streams for frames; fd 0 becomes /dev/null and fd 1 a copy of stderr."""
+    frames_in = os.fdopen(os.dup(0), "rb")
+    frames_out = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return frames_in, frames_out
+
+
+def serve_stdio(make_engine):
+    """Serve this process's stdin/stdout; an engine that cannot start says why in place of hello."""
+    frames_in, frames_out = claim_stdio()
+    try:
+        engine = make_engine()
+        hello = engine.info()
+    except Exception as exc:
+        error = as_inceptionism_error(exc)
+        protocol.write_frame(frames_out, protocol.error_header(error))
+        log("could not start: " + error.message, error.detail)
+        return 1
+    Session(engine, frames_in, frames_out).serve(hello)
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, mps ...")
+    parser.add_argument("--random-weights", action="store_true",
+                        help="random networks instead of the installed weights (for tests)")
+    args = parser.parse_args(argv)
+
+    def make_engine():
+        from .engine import Engine
+        return Engine(device=args.device, random_weights=args.random_weights or None)
+    return serve_stdio(make_engine)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
