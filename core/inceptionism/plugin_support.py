@@ -1,0 +1,139 @@
+"""What the GIMP 3 and GIMP 2.10 front ends share, so each stays a thin layer over its GIMP.
+
+Standard library only, Python 2.7 and 3.x. Knows the worker, the settings and how results and
+errors are worded; knows nothing about GIMP.
+"""
+import io
+import json
+import os
+import time
+from collections import namedtuple
+
+from . import client, errors, paths, protocol
+
+# Interleaved pixels as on the wire: channels 1-4, dtype "u8", "u16" or "f32", data bytes.
+Pixels = namedtuple("Pixels", "width height channels dtype data")
+
+# How a result layer is named: the procedure's title, then what distinguishes one run from another.
+_NAMING = {
+    "dream": (u"Dream", lambda s: [s["layer"], u"%d\u00d7%d" % (s["octaves"], s["iterations"])]),
+    "visualize": (u"Visualize", lambda s: [s["class-name"]]),
+    "zoom": (u"Zoom dive", lambda s: [s["layer"], u"%d frames" % s["frames"]]),
+}
+_RECIPE_KEYS = ("procedure", "version", "settings", "random_weights", "device")
+# Errors the artist can fix in the dialog: no point in sending them to install.py --check.
+_ARTIST_FIXABLE = ("bad-input", "bad-settings", "out-of-memory", "cancelled")
+# Errors only the plug-in side sees (the worker cannot log its own death): logged here.
+_CLIENT_SIDE = ("worker-missing", "worker-crashed", "worker-timeout", "version-mismatch", "protocol")
+
+
+def default_plugin_dir():
+    """The folder holding worker.json: the one above this package in both installed layouts."""
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def load_worker_config(plugin_dir):
+    """worker.json as a dict with "command" (argv list) and "log" (the worker's log file)."""
+    path = os.path.join(plugin_dir, "worker.json")
+    try:
+        with io.open(path, encoding="utf-8") as handle:
+            config = json.load(handle)
+        if not config["command"] or not isinstance(config["command"], list):
+            raise ValueError("no command")
+    except (IOError, OSError) as exc:
+        raise errors.InceptionismError("worker-missing", None, "cannot read %s: %s" % (path, exc))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise errors.InceptionismError("worker-missing", None, "%s is damaged: %s" % (path, exc))
+    config.setdefault("log", paths.log_path())
+    return config
+
+
+def run(procedure, settings, pixels, on_progress=None, config=None):
+    """Run one procedure in a fresh worker and return (meta, Pixels); the worker is always closed.
+
+    pixels may be None (visualize from noise); on_progress(fraction, text) is told how far it got.
+    """
+    config = config or load_worker_config(default_plugin_dir())
+    message = {"type": procedure, "settings": protocol.checked_settings(procedure, settings)}
+    payload = b""
+    if pixels is not None:
+        message["image"] = protocol.image_description(pixels.width, pixels.height,
+                                                      pixels.channels, pixels.dtype)
+        payload = pixels.data
+    worker = client.WorkerClient(config["command"])
+    try:
+        worker.start()
+        header, data = worker.request(message, payload, _progress_to(on_progress))
+        return header["meta"], _result_pixels(header, data)
+    except errors.InceptionismError as exc:
+        if exc.code in _CLIENT_SIDE:
+            _log_failure(config["log"], procedure, exc)
+        raise
+    finally:
+        worker.close()
+
+
+def layer_name(meta):
+    """The new layer's name, e.g. u"Dream \u00b7 inception4c \u00b7 4\u00d710"."""
+    title, details = _NAMING[meta["procedure"]]
+    name = u" \u00b7 ".join([title] + [_text(part) for part in details(meta["settings"])])
+    return name + u" (random weights)" if meta.get("random_weights") else name
+
+
+def recipe_json(meta):
+    """What made the layer, as JSON text for the "inceptionism-recipe" parasite."""
+    recipe = dict((key, meta[key]) for key in _RECIPE_KEYS if key in meta)
+    return json.dumps(recipe, sort_keys=True)
+
+
+def user_message(exc, log_file=None):
+    """One message in plain words for any failure, naming the log and, if useful, the check."""
+    if isinstance(exc, errors.Cancelled):
+        return _text(exc.message)
+    if isinstance(exc, errors.InceptionismError):
+        text, code = _text(exc.message), exc.code
+    else:
+        text, code = u"%s (%s)" % (errors.CODES["internal"], _text(repr(exc))), "internal"
+    text += u" Details are in the log: %s." % _text(log_file or paths.log_path())
+    if code not in _ARTIST_FIXABLE:
+        text += u" To check the installation, run: python3 install.py --check"
+    return text
+
+
+def progress_text(stage, eta_s):
+    """u"octave 2 of 4, about 12 s left" from a progress frame's stage and estimate."""
+    if eta_s is None or eta_s < 1:
+        return _text(stage)
+    left = u"about %d s left" % eta_s if eta_s < 90 else u"about %d min left" % round(eta_s / 60.0)
+    return u", ".join(part for part in (_text(stage), left) if part)
+
+
+def _progress_to(on_progress):
+    if on_progress is None:
+        return None
+    return lambda fraction, stage, eta_s: on_progress(fraction, progress_text(stage, eta_s))
+
+
+def _result_pixels(header, data):
+    image = header["image"]
+    try:
+        expected = protocol.image_bytes(image)
+    except ValueError as exc:
+        raise protocol.ProtocolError("result: %s" % (exc,))
+    if expected != len(data):
+        raise protocol.ProtocolError("result image %r needs %d bytes, got %d"
+                                     % (image, expected, len(data)))
+    return Pixels(image["width"], image["height"], image["channels"], image["dtype"], data)
+
+
+def _log_failure(log_file, procedure, exc):
+    paths.append_log(u"%s plug-in: %s failed: %s: %s\n%s\n" % (
+        time.strftime("%Y-%m-%d %H:%M:%S"), procedure, exc.code, _text(exc.message),
+        _text(exc.detail)), log_file)
+
+
+def _text(value):
+    """Unicode text from str, bytes or numbers alike (Python 2.7 mixes them freely)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value if isinstance(value, type(u"")) else type(u"")(value)
