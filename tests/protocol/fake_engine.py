@@ -1,0 +1,37 @@
+"""An engine with the real Engine's interface that echoes the pixels back, for worker tests.
+
+It chatters on stdout like torch and C libraries do, takes `iterations` steps; FAKE_STEP_S (seconds per step) makes it slow enough to cancel or
+to hang, FAKE_FAILURE (an error code, "bug" or "memory") makes it fail after its first step.
+"""
+import os
+import time
+
+from inceptionism import errors
+
+
+class FakeEngine(object):
+    def info(self):
+        return {"devices": ["cpu"], "device": "cpu", "models": {"googlenet": "random"},
+                "random_weights": True}
+
+    def dream(self, pixels, settings, mask=None, guide=None, progress=None, should_stop=None):
+        step_s = float(os.environ.get("FAKE_STEP_S", "0"))
+        steps = settings["iterations"]
+        print("fake engine: chatter on stdout, as torch and C libraries do")
+        os.write(1, b"fake engine: chatter straight to file descriptor 1\n")
+        for step in range(steps):
+            if should_stop():
+                raise errors.Cancelled()
+            time.sleep(step_s)
+            progress((step + 1.0) / steps, "step %d of %d" % (step + 1, steps), (steps - step - 1) * step_s)
+            if os.environ.get("FAKE_FAILURE"):
+                fail(os.environ["FAKE_FAILURE"])
+        return pixels, {"random_weights": True, "device": "cpu"}
+
+
+def fail(failure):
+    if failure == "bug":
+        return {}["a key that is not there"]
+    if failure == "memory":
+        raise MemoryError()
+    raise errors.InceptionismError(failure, None, "the fake engine was told to fail with " + failure)

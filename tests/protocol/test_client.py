@@ -1,0 +1,188 @@
+"""The client against fake workers: round trips, progress, cancel, and every way a worker fails.
+
+Each failure must end in its own error code with a message for the artist, and the worker
+process must be gone and reaped afterwards.
+"""
+import os
+import signal
+import threading
+
+import pytest
+
+from conftest import assert_reaped, fake_command
+from inceptionism import PROTOCOL_VERSION, client, errors, protocol
+
+TINY = protocol.image_description(4, 3, 4, "u8")
+TINY_PIXELS = bytes(bytearray(range(48)))
+
+
+def dream_request(iterations=4, image=TINY):
+    return {"type": "dream", "settings": {"iterations": iterations}, "image": image}
+
+
+def started(env, mode="engine", **timeouts):
+    worker = client.WorkerClient(fake_command(mode), env=env, **timeouts)
+    worker.start()
+    return worker
+
+
+def failure_of(worker, action):
+    """The InceptionismError action raises; the worker is closed and must be reaped."""
+    try:
+        with pytest.raises(errors.InceptionismError) as raised:
+            action()
+    finally:
+        worker.close()
+    assert_reaped(worker.process)
+    assert raised.value.message == errors.CODES[raised.value.code] or raised.value.code == "bad-settings"
+    return raised.value
+
+
+def test_hello_says_protocol_version_and_engine_state(worker_env):
+    worker = started(worker_env)
+    worker.close()
+    assert worker.hello["protocol"] == PROTOCOL_VERSION
+    assert worker.hello["models"] == {"googlenet": "random"} and worker.hello["random_weights"]
+    assert_reaped(worker.process)
+
+
+def test_a_large_rgba_image_round_trips_bit_exact(worker_env):
+    image = protocol.image_description(4000, 3000, 4, "u8")
+    pixels = os.urandom(protocol.image_bytes(image))
+    with client.WorkerClient(fake_command(), env=worker_env) as worker:
+        header, payload = worker.request(dream_request(1, image), pixels)
+    assert header["image"] == image
+    assert payload == pixels
+    assert_reaped(worker.process)
+
+
+def test_progress_arrives_in_order_before_the_result(worker_env):
+    seen = []
+    with client.WorkerClient(fake_command(), env=worker_env) as worker:
+        header, _ = worker.request(dream_request(5), TINY_PIXELS,
+                                   on_progress=lambda *event: seen.append(event))
+    assert [fraction for fraction, _, _ in seen] == [0.2, 0.4, 0.6, 0.8, 1.0]
+    assert [stage for _, stage, _ in seen] == ["step %d of 5" % n for n in range(1, 6)]
+    assert header["type"] == "result"
+    assert header["meta"]["settings"]["iterations"] == 5
+
+
+def test_one_worker_answers_several_requests(worker_env):
+    with client.WorkerClient(fake_command(), env=worker_env) as worker:
+        replies = [worker.request({"type": "ping"})[0]["type"],
+                   worker.request(dream_request(), TINY_PIXELS)[1],
+                   sorted(worker.request({"type": "layers"})[0]["layers"])]
+    assert replies == ["pong", TINY_PIXELS, ["googlenet", "inception_v3", "resnet50", "vgg16"]]
+
+
+def test_cancel_mid_dream_stops_it_within_a_step(worker_env):
+    worker_env["FAKE_STEP_S"] = "0.05"
+    seen = []
+
+    def cancel_at_third_step(fraction, stage, eta_s):
+        seen.append(fraction)
+        if len(seen) == 3:
+            worker.cancel()
+    worker = started(worker_env)
+    with pytest.raises(errors.Cancelled):
+        worker.request(dream_request(200), TINY_PIXELS, on_progress=cancel_at_third_step)
+    assert len(seen) <= 4
+    assert worker.request({"type": "ping"})[0]["type"] == "pong"  # the worker is still usable
+    worker.close()
+    assert_reaped(worker.process)
+
+
+def test_a_worker_busy_in_a_long_step_is_stopped_after_the_grace_period(worker_env):
+    worker_env["FAKE_STEP_S"] = "3600"
+    worker = started(worker_env)
+    threading.Timer(0.5, worker.cancel, kwargs={"grace": 0.2}).start()
+    with pytest.raises(errors.Cancelled):
+        worker.request(dream_request(2), TINY_PIXELS)
+    worker.close()
+    assert_reaped(worker.process)
+
+
+def test_command_not_found_means_the_engine_is_missing(worker_env):
+    worker = client.WorkerClient(["/nonexistent/venv/bin/python", "-m", "inceptionism.worker"])
+    with pytest.raises(errors.InceptionismError) as raised:
+        worker.start()
+    assert raised.value.code == "worker-missing"
+    assert "/nonexistent/venv/bin/python" in raised.value.detail
+    assert worker.process is None
+
+
+def test_a_crash_at_start_reports_the_workers_last_words(worker_env):
+    worker = client.WorkerClient(fake_command("crash-at-start"), env=worker_env)
+    error = failure_of(worker, worker.start)
+    assert error.code == "worker-crashed"
+    assert "exit status 3" in error.detail and "could not import its engine" in error.detail
+
+
+def test_a_worker_killed_mid_run_is_a_crash(worker_env):
+    worker_env["FAKE_STEP_S"] = "0.05"
+    worker = started(worker_env)
+    kill = lambda *progress: os.kill(worker.process.pid, signal.SIGKILL)
+    error = failure_of(worker, lambda: worker.request(dream_request(200), TINY_PIXELS, kill))
+    assert error.code == "worker-crashed"
+    assert "killed by signal %d" % signal.SIGKILL in error.detail
+
+
+def test_garbage_on_stdout_is_a_protocol_error(worker_env):
+    worker = client.WorkerClient(fake_command("garbage"), env=worker_env)
+    error = failure_of(worker, worker.start)
+    assert error.code == "protocol" and "Loading the netw" in error.detail
+
+
+def test_a_truncated_frame_is_a_protocol_error(worker_env):
+    worker = client.WorkerClient(fake_command("truncated"), env=worker_env)
+    error = failure_of(worker, worker.start)
+    assert error.code == "protocol" and "ended inside a frame header" in error.detail
+
+
+def test_another_protocol_version_asks_to_run_install_again(worker_env):
+    worker = client.WorkerClient(fake_command("other-protocol"), env=worker_env)
+    error = failure_of(worker, worker.start)
+    assert error.code == "version-mismatch" and "install.py" in error.message
+    assert "99.0" in error.detail
+
+
+def test_a_worker_that_never_says_hello_times_out(worker_env):
+    worker = client.WorkerClient(fake_command("silent"), env=worker_env, start_timeout=1)
+    error = failure_of(worker, worker.start)
+    assert error.code == "worker-timeout" and "starting" in error.detail
+
+
+def test_a_worker_that_goes_silent_mid_run_times_out(worker_env):
+    worker_env["FAKE_STEP_S"] = "3600"
+    worker = started(worker_env, idle_timeout=1)
+    error = failure_of(worker, lambda: worker.request(dream_request(2), TINY_PIXELS))
+    assert error.code == "worker-timeout" and "working on dream" in error.detail
+
+
+@pytest.mark.parametrize("failure, code", [("missing-weights", "missing-weights"),
+                                           ("bug", "internal"), ("memory", "out-of-memory")])
+def test_an_engine_error_mid_run_arrives_as_the_same_error(worker_env, failure, code):
+    worker_env["FAKE_FAILURE"] = failure
+    worker = started(worker_env)
+    error = failure_of(worker, lambda: worker.request(dream_request(), TINY_PIXELS))
+    assert error.code == code
+
+
+def test_an_unexpected_engine_error_keeps_its_traceback(worker_env):
+    worker_env["FAKE_FAILURE"] = "bug"
+    worker = started(worker_env)
+    error = failure_of(worker, lambda: worker.request(dream_request(), TINY_PIXELS))
+    assert "Traceback" in error.detail and "a key that is not there" in error.detail
+    assert "a key that is not there" in worker.stderr_tail()
+
+
+@pytest.mark.parametrize("request_, payload", [
+    ({"type": "dream", "settings": {"layer": "no-such-layer"}, "image": TINY}, TINY_PIXELS),
+    (dream_request(), TINY_PIXELS[:-1]),
+], ids=["unknown layer", "short payload"])
+def test_bad_requests_are_refused_and_the_worker_stays_usable(worker_env, request_, payload):
+    with client.WorkerClient(fake_command(), env=worker_env) as worker:
+        with pytest.raises(errors.InceptionismError) as raised:
+            worker.request(request_, payload)
+        assert worker.request({"type": "ping"})[0]["type"] == "pong"
+    assert raised.value.code in ("bad-settings", "bad-input")

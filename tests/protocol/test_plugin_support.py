@@ -1,0 +1,97 @@
+"""The logic both GIMP front ends share: worker.json, one run, layer names, recipes, messages."""
+import io
+import json
+import os
+
+import pytest
+
+from conftest import fake_command
+from inceptionism import errors, plugin_support
+
+TINY = plugin_support.Pixels(3, 2, 2, "u16", bytes(bytearray(range(24))))
+
+
+def write_config(folder, command):
+    config = {"command": command, "log": os.path.join(str(folder), "inceptionism.log")}
+    with io.open(os.path.join(str(folder), "worker.json"), "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(config, ensure_ascii=False))
+    return config
+
+
+def test_load_worker_config_reads_worker_json(tmp_path):
+    written = write_config(tmp_path, fake_command())
+    assert plugin_support.load_worker_config(str(tmp_path)) == written
+
+
+@pytest.mark.parametrize("content", [None, "{broken", '{"log": "x"}', '{"command": []}'])
+def test_a_missing_or_damaged_worker_json_means_the_engine_is_missing(tmp_path, content):
+    if content is not None:
+        (tmp_path / "worker.json").write_text(content)
+    with pytest.raises(errors.InceptionismError) as raised:
+        plugin_support.load_worker_config(str(tmp_path))
+    assert raised.value.code == "worker-missing" and "worker.json" in raised.value.detail
+
+
+def test_run_dreams_in_a_fresh_worker_and_returns_meta_and_pixels(tmp_path, worker_env):
+    config = write_config(tmp_path, fake_command())
+    seen = []
+    meta, pixels = plugin_support.run("dream", {"iterations": 2}, TINY,
+                                      lambda *event: seen.append(event), config)
+    assert pixels == TINY
+    assert meta["settings"]["iterations"] == 2 and meta["procedure"] == "dream"
+    assert seen == [(0.5, u"step 1 of 2"), (1.0, u"step 2 of 2")]
+
+
+def test_run_refuses_bad_settings_before_starting_a_worker(tmp_path):
+    config = write_config(tmp_path, ["/nonexistent/worker"])
+    with pytest.raises(errors.InceptionismError) as raised:
+        plugin_support.run("dream", {"octaves": 0}, TINY, None, config)
+    assert raised.value.code == "bad-settings"
+
+
+def test_a_worker_failure_is_written_to_the_log_the_message_names(tmp_path, worker_env):
+    config = write_config(tmp_path, fake_command("crash-at-start"))
+    with pytest.raises(errors.InceptionismError) as raised:
+        plugin_support.run("dream", {}, TINY, None, config)
+    with io.open(config["log"], encoding="utf-8") as handle:
+        logged = handle.read()
+    assert "dream failed: worker-crashed" in logged and "could not import its engine" in logged
+    assert config["log"] in plugin_support.user_message(raised.value, config["log"])
+
+
+def test_layer_names_say_what_made_the_layer():
+    meta = {"procedure": "dream", "settings": {"layer": u"inception4c", "octaves": 4, "iterations": 10}}
+    assert plugin_support.layer_name(meta) == u"Dream \u00b7 inception4c \u00b7 4\u00d710"
+    visualize = {"procedure": "visualize", "settings": {"class-name": u"banana"}, "random_weights": True}
+    assert plugin_support.layer_name(visualize) == u"Visualize \u00b7 banana (random weights)"
+
+
+def test_the_recipe_keeps_what_recreates_the_layer_and_drops_timings():
+    meta = {"procedure": "dream", "version": "0.1.0", "settings": {"seed": 3}, "random_weights": False,
+            "device": "cpu", "seconds": 12.5}
+    assert json.loads(plugin_support.recipe_json(meta)) == dict(
+        (key, meta[key]) for key in ("procedure", "version", "settings", "random_weights", "device"))
+
+
+def test_user_messages_name_the_log_and_the_check_when_the_installation_is_at_fault():
+    message = plugin_support.user_message(errors.InceptionismError("worker-crashed"), "/tmp/x.log")
+    assert message.startswith(errors.CODES["worker-crashed"])
+    assert "/tmp/x.log" in message and "python3 install.py --check" in message
+
+
+def test_user_messages_for_what_the_artist_can_fix_skip_the_check():
+    message = plugin_support.user_message(errors.InceptionismError("out-of-memory"), "/tmp/x.log")
+    assert "/tmp/x.log" in message and "install.py" not in message
+    assert plugin_support.user_message(errors.Cancelled()) == errors.CODES["cancelled"]
+
+
+def test_an_unexpected_exception_still_gets_a_plain_message():
+    message = plugin_support.user_message(ValueError("odd"), "/tmp/x.log")
+    assert message.startswith(errors.CODES["internal"]) and "odd" in message
+
+
+@pytest.mark.parametrize("stage, eta_s, text", [
+    (u"octave 2 of 4", None, u"octave 2 of 4"), (u"octave 4 of 4", 0.0, u"octave 4 of 4"), (u"octave 2 of 4", 12.4, u"octave 2 of 4, about 12 s left"),
+    (u"", 300, u"about 5 min left")])
+def test_progress_text(stage, eta_s, text):
+    assert plugin_support.progress_text(stage, eta_s) == text
