@@ -1,0 +1,210 @@
+"""Pixels in every shape GIMP and the command line use, and the one form the dream works on.
+
+Everything arrives as an interleaved H x W x C numpy array (C: 1 gray, 2 gray+alpha, 3 RGB,
+4 RGBA; uint8, uint16 or float32; sRGB-encoded). The dream works on a float32 RGB tensor
+[1, 3, H, W] in 0..1; alpha is kept aside and comes back untouched, and the result goes back to
+the SAME channels and dtype, so a gray 16-bit layer stays a gray 16-bit layer.
+"""
+import struct
+import zlib
+from collections import namedtuple
+
+import numpy as np
+import torch
+from PIL import Image
+
+from .errors import InceptionismError
+
+# Full-scale value of each sample type: sRGB 0..1 is stored as 0..255, 0..65535 or 0.0..1.0.
+FULL_SCALE = {np.dtype(np.uint8): 255.0, np.dtype(np.uint16): 65535.0, np.dtype(np.float32): 1.0}
+
+# The wire's names for the sample types (always little-endian on the wire).
+WIRE_DTYPES = {"u8": np.dtype("u1"), "u16": np.dtype("<u2"), "f32": np.dtype("<f4")}
+
+# Rec. 709 luma weights: sRGB shares its primaries, and GIMP's "Luma" desaturation uses them.
+LUMA = (0.2126, 0.7152, 0.0722)
+
+# How to turn the working RGB back into the caller's pixels: channel count, dtype, alpha plane.
+Source = namedtuple("Source", "channels dtype alpha")
+
+
+def check_pixels(pixels, what="image"):
+    """Raise bad-input, in plain words, unless pixels is an H x W x C array the engine takes."""
+    if not isinstance(pixels, np.ndarray) or pixels.ndim != 3:
+        raise InceptionismError("bad-input", "The %s must have rows, columns and channels." % what)
+    height, width, channels = pixels.shape
+    if height < 1 or width < 1:
+        raise InceptionismError("bad-input", "The %s is empty (%d x %d pixels)." % (what, width, height))
+    if channels not in (1, 2, 3, 4):
+        raise InceptionismError("bad-input", "The %s has %d channels; gray, gray+alpha, RGB or RGBA "
+                                "(1 to 4) can be dreamed on." % (what, channels))
+    if pixels.dtype not in FULL_SCALE:
+        raise InceptionismError("bad-input", "The %s has %s samples; 8-bit, 16-bit or 32-bit float "
+                                "pictures can be dreamed on." % (what, pixels.dtype))
+
+
+def to_working(pixels):
+    """(rgb [1, 3, H, W] float32 0..1, Source) for an H x W x C array."""
+    check_pixels(pixels)
+    channels = pixels.shape[2]
+    colour_count = 1 if channels <= 2 else 3
+    colour = pixels[:, :, :colour_count].astype(np.float32) / FULL_SCALE[pixels.dtype]
+    alpha = pixels[:, :, colour_count:].copy() if channels in (2, 4) else None
+    rgb = torch.from_numpy(np.ascontiguousarray(colour)).permute(2, 0, 1).unsqueeze(0)
+    rgb = rgb.expand(1, 3, -1, -1) if colour_count == 1 else rgb
+    return rgb.clamp(0.0, 1.0).contiguous(), Source(channels, pixels.dtype, alpha)
+
+
+def from_working(rgb, source):
+    """The H x W x C array of the source's kind for a working [1, 3, H, W] tensor."""
+    colour = rgb.detach().clamp(0.0, 1.0)[0].permute(1, 2, 0).cpu().numpy()
+    if source.channels <= 2:
+        colour = luminance(colour)
+    planes = [encode(colour, source.dtype)]
+    if source.alpha is not None:
+        planes.append(source.alpha)
+    return np.concatenate(planes, axis=2)
+
+
+def luminance(rgb):
+    """H x W x 1 luma of an H x W x 3 array (works on sRGB-encoded values, as GIMP does)."""
+    return (rgb[:, :, 0:1] * LUMA[0] + rgb[:, :, 1:2] * LUMA[1] + rgb[:, :, 2:3] * LUMA[2])
+
+
+def encode(values, dtype):
+    """Float 0..1 values as samples of dtype, rounded to the nearest level."""
+    scaled = np.clip(values, 0.0, 1.0) * FULL_SCALE[np.dtype(dtype)]
+    if np.dtype(dtype) == np.float32:
+        return scaled.astype(np.float32)
+    return np.rint(scaled).astype(dtype)
+
+
+def preserve_colors(source, dreamed):
+    """The source's colours with the dream's brightness: only the luma changes.
+
+    Adding the luma difference to every channel keeps each pixel's chroma (R-Y, B-Y) as it was,
+    the usual "luminance only" blend, on [1, 3, H, W] tensors.
+    """
+    weights = torch.tensor(LUMA, dtype=source.dtype, device=source.device).view(1, 3, 1, 1)
+    change = ((dreamed - source) * weights).sum(dim=1, keepdim=True)
+    return (source + change).clamp(0.0, 1.0)
+
+
+def mask_plane(mask, height, width):
+    """A [1, 1, H, W] float tensor 0..1 from an H x W (or H x W x 1) mask of any sample type."""
+    mask = np.asarray(mask)
+    if mask.ndim == 3 and mask.shape[2] == 1:
+        mask = mask[:, :, 0]
+    if mask.shape != (height, width):
+        raise InceptionismError("bad-input", "The mask is %s pixels but the image is %d x %d."
+                                % (" x ".join(str(n) for n in mask.shape[::-1]), width, height))
+    scale = FULL_SCALE.get(mask.dtype, 1.0)
+    values = np.clip(mask.astype(np.float32) / scale, 0.0, 1.0)
+    return torch.from_numpy(values)[None, None]
+
+
+def blend(original, dreamed, mask):
+    """original where mask is 0, dreamed where it is 1, a mix between; exact where mask is 0."""
+    weight = mask[0, 0].cpu().numpy().astype(np.float64)[:, :, None]
+    mixed = original.astype(np.float64) * (1.0 - weight) + dreamed.astype(np.float64) * weight
+    if original.dtype == np.float32:
+        return mixed.astype(np.float32)
+    return np.rint(mixed).astype(original.dtype)
+
+
+# --- bytes on the wire -------------------------------------------------------------------------
+
+def wire_dtype(array):
+    """The wire's name ("u8", "u16", "f32") for an array's sample type."""
+    for name, dtype in WIRE_DTYPES.items():
+        if dtype.kind == array.dtype.kind and dtype.itemsize == array.dtype.itemsize:
+            return name
+    raise InceptionismError("bad-input", "Samples of type %s cannot be sent." % array.dtype)
+
+
+def from_bytes(data, width, height, channels, dtype):
+    """An H x W x C native-endian array from little-endian interleaved bytes."""
+    if dtype not in WIRE_DTYPES:
+        raise InceptionismError("bad-input", "Unknown sample type %r; use one of %s."
+                                % (dtype, ", ".join(sorted(WIRE_DTYPES))))
+    wire = WIRE_DTYPES[dtype]
+    expected = width * height * channels * wire.itemsize
+    if len(data) != expected:
+        raise InceptionismError("bad-input", "Expected %d bytes for %d x %d x %d %s pixels, got %d."
+                                % (expected, width, height, channels, dtype, len(data)))
+    array = np.frombuffer(data, dtype=wire).reshape(height, width, channels)
+    return array.astype(wire.newbyteorder("="))
+
+
+def to_bytes(array):
+    """Little-endian interleaved bytes of an H x W x C array."""
+    return np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes()
+
+
+# --- files for the command line ----------------------------------------------------------------
+
+_PIL_MODES = {"L": 1, "LA": 2, "RGB": 3, "RGBA": 4}
+
+
+def read_image(path):
+    """An H x W x C array from a picture file; 16-bit PNGs keep their 16 bits."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[24:25] == b"\x10":  # IHDR bit depth 16
+        return _read_16bit_png(data)
+    with Image.open(path) as picture:
+        if picture.mode in ("I;16", "I;16L", "I;16B"):
+            return np.array(picture).astype(np.uint16)[:, :, None]
+        if picture.mode == "1":
+            picture = picture.convert("L")
+        elif picture.mode not in _PIL_MODES:
+            picture = picture.convert("RGBA" if picture.has_transparency_data else "RGB")
+        pixels = np.array(picture)
+    return pixels[:, :, None] if pixels.ndim == 2 else pixels
+
+
+def _read_16bit_png(data):
+    """Pillow reduces 16-bit colour PNGs to 8 bits; torchvision's libpng binding keeps them.
+
+    (torchvision 0.29 marks its image codecs deprecated in favour of torchcodec; while they
+    exist they are the one 16-bit PNG decoder this engine already depends on.)
+    """
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from torchvision.io import ImageReadMode, decode_png
+        tensor = decode_png(torch.frombuffer(bytearray(data), dtype=torch.uint8),
+                            ImageReadMode.UNCHANGED)
+    return tensor.permute(1, 2, 0).contiguous().numpy()
+
+
+def write_image(path, pixels):
+    """Write an H x W x C array; 16-bit and float pictures are written as 16-bit PNG."""
+    check_pixels(pixels)
+    if pixels.dtype == np.uint8:
+        mode = [m for m, c in _PIL_MODES.items() if c == pixels.shape[2]][0]
+        Image.fromarray(pixels[:, :, 0] if pixels.shape[2] == 1 else pixels, mode).save(path)
+        return
+    if not path.lower().endswith(".png"):
+        raise InceptionismError("bad-input", "16-bit and float pictures can only be saved as PNG; "
+                                "name the output file something.png.")
+    if pixels.dtype == np.float32:
+        pixels = encode(pixels, np.uint16)
+    with open(path, "wb") as handle:
+        handle.write(png_16bit(pixels))
+
+
+def png_16bit(pixels):
+    """PNG bytes for an H x W x C uint16 array (Pillow cannot write 16-bit colour)."""
+    height, width, channels = pixels.shape
+    colour_type = {1: 0, 2: 4, 3: 2, 4: 6}[channels]
+    rows = np.ascontiguousarray(pixels, dtype=">u2").view(np.uint8).reshape(height, -1)
+    scanlines = np.concatenate([np.zeros((height, 1), np.uint8), rows], axis=1)  # filter 0: none
+
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", width, height, 16, colour_type, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(scanlines.tobytes(), 6)) + chunk(b"IEND", b""))

@@ -1,0 +1,44 @@
+"""Shared pieces for the engine tests: tiny synthetic pictures and one random-weights engine."""
+import numpy as np
+import pytest
+
+from inceptionism import images, models
+from inceptionism.engine import Engine
+
+
+def picture(height, width, channels=3, dtype=np.uint8, seed=0):
+    """A smooth photo-like H x W x C picture (gradients and waves, a little noise) of any kind."""
+    rng = np.random.RandomState(seed)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    planes = [0.5 + 0.4 * np.sin(x / 7.0 + k) * np.cos(y / 5.0 - k) for k in range(channels)]
+    values = np.clip(np.stack(planes, axis=2) + rng.uniform(-0.05, 0.05, (height, width, channels)), 0, 1)
+    return images.encode(values.astype(np.float32), dtype)
+
+
+@pytest.fixture
+def make_picture():
+    return picture
+
+
+@pytest.fixture
+def quick():
+    """Light settings: a low layer and few steps keep each dream here well under a second."""
+    return {"model": "googlenet", "layer": "inception3a", "octaves": 2, "iterations": 2}
+
+
+@pytest.fixture(scope="session")
+def engine():
+    return Engine(device="cpu", random_weights=True)
+
+
+@pytest.fixture(scope="session")
+def googlenet():
+    return models.build("googlenet", random_weights=True)
+
+
+@pytest.fixture
+def no_weights(tmp_path, monkeypatch):
+    """An empty data folder and no random-weights request in the environment."""
+    monkeypatch.setenv("INCEPTIONISM_HOME", str(tmp_path))
+    monkeypatch.delenv("INCEPTIONISM_RANDOM_WEIGHTS", raising=False)
+    return tmp_path
