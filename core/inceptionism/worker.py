@@ -20,12 +20,13 @@ from . import PROTOCOL_VERSION, __version__, catalogue, errors, paths, protocol
 class Session(object):
     """One plug-in run: its requests in order, its cancels at once, every reply as a frame."""
 
-    def __init__(self, engine, frames_in, frames_out):
-        self.engine = engine
+    def __init__(self, frames_in, frames_out):
+        self.engine = None
         self._in = frames_in
         self._out = frames_out
         self._requests = queue.Queue()
         self._cancelled_ids = set()
+        self._current_id = None
         self._stdin_ended = threading.Event()
         self._stdout_broken = threading.Event()
         self._send_lock = threading.Lock()
@@ -51,17 +52,20 @@ class Session(object):
         except (IOError, OSError, ValueError):
             self._stdout_broken.set()
 
-    def should_stop(self, request):
-        """A should_stop() for the engine: true once the request is cancelled or the plug-in gone."""
-        return lambda: (self._stdin_ended.is_set() or self._stdout_broken.is_set()
-                        or request.get("id") in self._cancelled_ids)
+    def should_stop(self):
+        """The engine's should_stop(): the request was cancelled or the plug-in is gone."""
+        return (self._stdin_ended.is_set() or self._stdout_broken.is_set()
+                or self._current_id in self._cancelled_ids)
 
-    def progress(self, request):
-        """A progress(fraction, stage, eta_s) for the engine that sends progress frames."""
-        def report(fraction, stage="", eta_s=None):
-            self.send({"type": "progress", "id": request.get("id"), "fraction": fraction,
-                       "stage": stage, "eta_s": eta_s})
-        return report
+    def progress(self, fraction, stage="", eta_s=None):
+        """The engine's progress(): a progress frame for the current request."""
+        self.send({"type": "progress", "id": self._current_id, "fraction": fraction,
+                   "stage": stage, "eta_s": eta_s})
+
+    def log(self, text):
+        """The engine's log(): a log frame for the plug-in and a line in the log file."""
+        self.send({"type": "log", "id": self._current_id, "text": text})
+        log(text)
 
     def _read_requests(self):
         try:
@@ -79,6 +83,7 @@ class Session(object):
 
     def _answer(self, request, payload):
         started = time.time()
+        self._current_id = request.get("id")
         try:
             handler = REQUESTS.get(request["type"])
             if handler is None:
@@ -87,9 +92,10 @@ class Session(object):
         except Exception as exc:  # every failure must reach the plug-in as an error frame
             error = as_inceptionism_error(exc)
             reply, data = protocol.error_header(error), b""
-        reply["id"] = request.get("id")
+        reply["id"] = self._current_id
         self.send(reply, data)
         self._log(request, reply, time.time() - started)
+        self._current_id = None
 
     def _log(self, request, reply, seconds):
         fields = dict((key, request[key]) for key in ("settings", "image") if key in request)
@@ -132,8 +138,8 @@ def layers(session, request, payload):
 def dream(session, request, payload):
     values = protocol.checked_settings("dream", request.get("settings") or {})
     result, meta = session.engine.dream(
-        decode_image(request, payload), values, progress=session.progress(request),
-        should_stop=session.should_stop(request))
+        decode_image(request, payload), values, progress=session.progress,
+        should_stop=session.should_stop)
     return result_frame("dream", values, meta, result)
 
 
@@ -176,17 +182,18 @@ def claim_stdio():
 
 
 def serve_stdio(make_engine):
-    """Serve this process's stdin/stdout; an engine that cannot start says why in place of hello."""
-    frames_in, frames_out = claim_stdio()
+    """Serve this process's stdin/stdout with make_engine(log); an engine that cannot start
+    says why in place of hello."""
+    session = Session(*claim_stdio())
     try:
-        engine = make_engine()
-        hello = engine.info()
+        session.engine = make_engine(session.log)
+        hello = session.engine.info()
     except Exception as exc:
         error = as_inceptionism_error(exc)
-        protocol.write_frame(frames_out, protocol.error_header(error))
+        session.send(protocol.error_header(error))
         log("could not start: " + error.message, error.detail)
         return 1
-    Session(engine, frames_in, frames_out).serve(hello)
+    session.serve(hello)
     return 0
 
 
@@ -197,9 +204,9 @@ def main(argv=None):
                         help="random networks instead of the installed weights (for tests)")
     args = parser.parse_args(argv)
 
-    def make_engine():
+    def make_engine(log):
         from .engine import Engine
-        return Engine(device=args.device, random_weights=args.random_weights or None)
+        return Engine(device=args.device, random_weights=args.random_weights or None, log=log)
     return serve_stdio(make_engine)
 
 

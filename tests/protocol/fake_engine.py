@@ -10,6 +10,9 @@ from inceptionism import errors
 
 
 class FakeEngine(object):
+    def __init__(self, log):
+        self.log = log
+
     def info(self):
         return {"devices": ["cpu"], "device": "cpu", "models": {"googlenet": "random"},
                 "random_weights": True}
@@ -17,6 +20,7 @@ class FakeEngine(object):
     def dream(self, pixels, settings, mask=None, guide=None, progress=None, should_stop=None):
         step_s = float(os.environ.get("FAKE_STEP_S", "0"))
         steps = settings["iterations"]
+        self.log("fake engine: %d steps" % steps)
         print("fake engine: chatter on stdout, as torch and C libraries do")
         os.write(1, b"fake engine: chatter straight to file descriptor 1\n")
         for step in range(steps):

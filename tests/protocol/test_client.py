@@ -56,11 +56,12 @@ def test_a_large_rgba_image_round_trips_bit_exact(worker_env):
     assert_reaped(worker.process)
 
 
-def test_progress_arrives_in_order_before_the_result(worker_env):
-    seen = []
+def test_progress_and_log_arrive_in_order_before_the_result(worker_env):
+    seen, logged = [], []
     with client.WorkerClient(fake_command(), env=worker_env) as worker:
         header, _ = worker.request(dream_request(5), TINY_PIXELS,
-                                   on_progress=lambda *event: seen.append(event))
+                                   on_progress=lambda *event: seen.append(event), on_log=logged.append)
+    assert logged == ["fake engine: 5 steps"]
     assert [fraction for fraction, _, _ in seen] == [0.2, 0.4, 0.6, 0.8, 1.0]
     assert [stage for _, stage, _ in seen] == ["step %d of 5" % n for n in range(1, 6)]
     assert header["type"] == "result"

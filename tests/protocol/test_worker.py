@@ -23,6 +23,7 @@ def test_the_end_of_stdin_stops_a_dream_within_a_step_and_exits(worker_env):
     worker_env["FAKE_STEP_S"] = "0.05"
     process = spawn(worker_env)
     protocol.write_frame(process.stdin, dream_request(200), TINY_PIXELS)
+    assert protocol.read_frame(process.stdout)[0]["type"] == "log"
     assert protocol.read_frame(process.stdout)[0]["type"] == "progress"
     process.stdin.close()
     later = frames_until_end(process.stdout)
@@ -39,7 +40,7 @@ def test_library_chatter_goes_to_stderr_not_into_the_frames(worker_env):
     protocol.write_frame(process.stdin, dream_request(1), TINY_PIXELS)
     protocol.write_frame(process.stdin, {"type": "shutdown"})
     replies = frames_until_end(process.stdout)
-    assert [header["type"] for header in replies] == ["progress", "result"]
+    assert [header["type"] for header in replies] == ["log", "progress", "result"]
     assert process.wait() == 0
     stderr = process.stderr.read().decode()
     assert "chatter on stdout" in stderr and "chatter straight to file descriptor 1" in stderr
@@ -55,10 +56,11 @@ def test_every_request_leaves_a_line_in_the_log_with_tracebacks_below(worker_env
     replies = frames_until_end(process.stdout)
     process.wait(), process.stdin.close(), process.stdout.close(), process.stderr.close()
     assert [(header["type"], header["id"]) for header in replies] == [
-        ("progress", 1), ("error", 1), ("pong", 2)]
+        ("log", 1), ("progress", 1), ("error", 1), ("pong", 2)]
     lines = read_log(worker_env).splitlines()
-    assert "dream #1 error internal" in lines[0] and '"iterations": 3' in lines[0]
-    assert lines[1].startswith("    Traceback")
+    assert lines[0].endswith("fake engine: 3 steps")
+    assert "dream #1 error internal" in lines[1] and '"iterations": 3' in lines[1]
+    assert lines[2].startswith("    Traceback")
     assert "ping #2 ok" in lines[-1]
 
 
