@@ -1,0 +1,128 @@
+"""Runs the real GIMP 3 of a cached Debian root, headless, with this checkout's plug-in installed.
+
+The root is built once by build_gimp_root.sh and cached outside the repository. Each launch gets
+a fresh HOME inside the root with the plug-in installed the way install.py installs it. GIMP runs
+in a private mount namespace (nothing on the host is mounted or unmounted) where the engine venv,
+the Python it was built from and this checkout appear at their own paths, so the worker the
+plug-in starts is this checkout's engine on the test's own interpreter.
+"""
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import namedtuple
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+PLUGIN_NAME = "inceptionism-gimp3"
+STDLIB_MODULES = ("__init__", "catalogue", "settings", "errors", "paths", "protocol", "client",
+                  "plugin_support")
+DEFAULT_ROOT = os.path.join(os.path.expanduser("~"), ".cache", "inceptionism-tests", "gimp3-root")
+GIMP_TIMEOUT_S = 900
+
+# One launch of GIMP: its exit status and output, and the folder (host path) its script wrote to.
+Launch = namedtuple("Launch", "returncode stdout stderr out_dir")
+
+
+def root_dir():
+    return os.environ.get("INCEPTIONISM_GIMP_ROOT") or DEFAULT_ROOT
+
+
+def ensure_root():
+    """The root folder, built on first use (several minutes, needs root and a Debian mirror)."""
+    root = root_dir()
+    subprocess.check_call(["bash", os.path.join(HERE, "build_gimp_root.sh"), root])
+    return root
+
+
+class GimpSession(object):
+    """A fresh HOME inside the root, with the plug-in installed; removed by close()."""
+
+    def __init__(self, root):
+        self.root = root
+        self.run_dir = tempfile.mkdtemp(prefix="inceptionism-e2e-", dir=os.path.join(root, "tmp"))
+        self.home = os.path.join(self.run_dir, "home")
+        self.out_dir = os.path.join(self.run_dir, "out")
+        self.gimp_dir = os.path.join(self.home, ".config", "GIMP", "3.0")
+        os.makedirs(self.out_dir)
+        install_plugin(self.gimp_dir, os.path.join(self.inside(self.run_dir), "inceptionism.log"))
+
+    def inside(self, path):
+        """Where a host path below the root is seen from inside it."""
+        return "/" + os.path.relpath(path, self.root)
+
+    @property
+    def plugin_dir(self):
+        return os.path.join(self.gimp_dir, "plug-ins", PLUGIN_NAME)
+
+    def batch(self, script, env=None):
+        """Run a Python script in gimp-console (python-fu-eval); the script writes into out_dir."""
+        code = "exec(open(%r).read())" % os.path.abspath(script)
+        command = ["gimp-console-3.0", "-i", "--batch-interpreter", "python-fu-eval", "-b", code,
+                   "--quit"]
+        return self.launch(command, env)
+
+    def launch(self, command, env=None):
+        variables = dict(self.environment(), **(env or {}))
+        chrooted = ["chroot", self.root, "env", "-i"] + ["%s=%s" % kv for kv in variables.items()]
+        process = subprocess.run(["unshare", "-m", "bash", "-c", mount_script(self.root) + " "
+                                  + " ".join(shlex.quote(arg) for arg in chrooted + command)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 timeout=GIMP_TIMEOUT_S)
+        return Launch(process.returncode, process.stdout.decode("utf-8", "replace"),
+                      process.stderr.decode("utf-8", "replace"), self.out_dir)
+
+    def environment(self):
+        return {
+            "HOME": self.inside(self.home),
+            "PATH": "/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "INCEPTIONISM_RANDOM_WEIGHTS": "1",
+            "INCEPTIONISM_HOME": self.inside(os.path.join(self.run_dir, "data")),
+            "INCEPTIONISM_E2E_OUT": self.inside(self.out_dir),
+            # The worker imports this checkout's engine; the plug-in still imports its installed
+            # copy, which comes first on its own path. The spy does nothing unless a test asks.
+            "PYTHONPATH": os.pathsep.join([os.path.join(REPO, "core"), os.path.join(HERE, "spy")]),
+        }
+
+    def close(self):
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+
+
+def host_paths():
+    """The folders that must appear inside the root at their own paths."""
+    paths = [REPO, sys.prefix, os.path.realpath(sys.base_prefix)]
+    return sorted(set(os.path.realpath(path) for path in paths))
+
+
+def mount_script(root):
+    """bash that mounts /proc, /dev and host_paths() in the root, then execs the command."""
+    lines = ["set -e", "mount -t proc proc %s" % shlex.quote(root + "/proc"),
+             "mount --rbind /dev %s" % shlex.quote(root + "/dev")]
+    for path in host_paths():
+        target = shlex.quote(root + path)
+        lines.append("mkdir -p %s && mount --bind %s %s" % (target, shlex.quote(path), target))
+    return "; ".join(lines) + "; exec"
+
+
+def install_plugin(gimp_dir, log_path):
+    """Install as install.py does: plug-in file, stdlib modules, manifest, worker.json."""
+    plugin_dir = os.path.join(gimp_dir, "plug-ins", PLUGIN_NAME)
+    package = os.path.join(plugin_dir, "inceptionism")
+    os.makedirs(package)
+    shutil.copy(os.path.join(REPO, "plugin", "gimp3", PLUGIN_NAME + ".py"), plugin_dir)
+    for module in STDLIB_MODULES:
+        shutil.copy(os.path.join(REPO, "core", "inceptionism", module + ".py"), package)
+    shutil.copy(os.path.join(REPO, "manifest.json"), package)
+    write_worker_config(plugin_dir, [os.path.join(sys.prefix, "bin", "python"), "-m",
+                                     "inceptionism.worker"], log_path)
+
+
+def write_worker_config(plugin_dir, command, log_path):
+    with open(os.path.join(REPO, "manifest.json")) as handle:
+        version = json.load(handle)["version"]
+    with open(os.path.join(plugin_dir, "worker.json"), "w") as handle:
+        json.dump({"command": command, "log": log_path, "version": version}, handle)

@@ -1,0 +1,244 @@
+"""Runs inside GIMP 3 (python-fu-eval): each case builds a small image, calls the Dream procedure
+NONINTERACTIVE the way a script would, and records what it finds in INCEPTIONISM_E2E_OUT:
+results.json (one entry a case) plus raw pixel dumps. Nothing is judged here; the host-side
+tests in test_gimp3_dream.py assert on these files.
+"""
+import json
+import os
+import time
+
+from gi.repository import Gegl, Gimp
+
+OUT = os.environ["INCEPTIONISM_E2E_OUT"]
+SETTINGS = json.loads(os.environ["INCEPTIONISM_E2E_SETTINGS"])
+TRACE = os.environ["INCEPTIONISM_E2E_TRACE"]
+PROCEDURE = "python-fu-inceptionism-dream"
+WIDTH, HEIGHT = 64, 48
+BASE_TYPES = {"rgb": Gimp.ImageBaseType.RGB, "gray": Gimp.ImageBaseType.GRAY}
+LAYER_TYPES = {("rgb", False): Gimp.ImageType.RGB_IMAGE, ("rgb", True): Gimp.ImageType.RGBA_IMAGE,
+               ("gray", False): Gimp.ImageType.GRAY_IMAGE,
+               ("gray", True): Gimp.ImageType.GRAYA_IMAGE}
+PIXEL_FORMATS = {("rgb", False): "R'G'B' u8", ("rgb", True): "R'G'B'A u8",
+                 ("gray", False): "Y' u8", ("gray", True): "Y'A u8"}
+
+
+def pattern(width, height, channels, alpha):
+    """Deterministic detail for the network to see; with alpha, a transparent left quarter."""
+    data = bytearray()
+    for y in range(height):
+        for x in range(width):
+            colour = [(x * 4 + y) % 256, (y * 5 + 40) % 256, (x * y) % 256][:channels - alpha]
+            data.extend(colour + ([0 if x < width // 4 else 200] if alpha else []))
+    return bytes(data)
+
+
+def new_image(mode="rgb", alpha=False, size=(WIDTH, HEIGHT), offsets=(0, 0),
+              precision=Gimp.Precision.U8_NON_LINEAR):
+    """An image with one patterned layer "Source" of size at offsets; returns (image, layer)."""
+    image = Gimp.Image.new_with_precision(WIDTH, HEIGHT, BASE_TYPES[mode], precision)
+    layer = Gimp.Layer.new(image, "Source", size[0], size[1], LAYER_TYPES[(mode, alpha)], 100.0,
+                           Gimp.LayerMode.NORMAL)
+    channels = (3 if mode == "rgb" else 1) + alpha
+    buffer = layer.get_buffer()
+    buffer.set(Gegl.Rectangle.new(0, 0, size[0], size[1]), PIXEL_FORMATS[(mode, alpha)],
+               pattern(size[0], size[1], channels, alpha))
+    buffer.flush()
+    image.insert_layer(layer, None, 0)
+    layer.set_offsets(*offsets)
+    return image, layer
+
+
+def case_whole():
+    return new_image()
+
+
+def case_rectangle():
+    image, layer = new_image()
+    image.select_rectangle(Gimp.ChannelOps.REPLACE, 8, 6, 24, 20)
+    return image, layer
+
+
+def case_feathered_ellipse():
+    image, layer = new_image()
+    image.select_ellipse(Gimp.ChannelOps.REPLACE, 12, 8, 36, 28)
+    Gimp.Selection.feather(image, 8.0)
+    return image, layer
+
+
+def case_offsets():
+    """A 40x30 layer at (10, 8) on a 64x48 canvas, with a selection reaching over its corner."""
+    image, layer = new_image(size=(40, 30), offsets=(10, 8))
+    image.select_rectangle(Gimp.ChannelOps.REPLACE, 0, 0, 30, 24)
+    return image, layer
+
+
+def case_transparency():
+    return new_image(alpha=True)
+
+
+def case_gray():
+    return new_image(mode="gray")
+
+
+def case_high_bit_depth():
+    return new_image(precision=Gimp.Precision.U16_NON_LINEAR)
+
+
+def case_indexed():
+    image, layer = new_image()
+    image.convert_indexed(Gimp.ConvertDitherType.NONE, Gimp.ConvertPaletteType.GENERATE, 16,
+                          False, False, "")
+    return image, layer
+
+
+def case_layer_group():
+    image, layer = new_image()
+    group = Gimp.GroupLayer.new(image, "Group")
+    image.insert_layer(group, None, 0)
+    image.reorder_item(layer, group, 0)
+    return image, group
+
+
+def case_selection_outside_layer():
+    image, layer = new_image(size=(20, 20), offsets=(40, 24))
+    image.select_rectangle(Gimp.ChannelOps.REPLACE, 0, 0, 16, 16)
+    return image, layer
+
+
+def case_worker_missing():
+    return new_image()
+
+
+CASES = [case_whole, case_rectangle, case_feathered_ellipse, case_offsets, case_transparency,
+         case_gray, case_high_bit_depth, case_indexed, case_layer_group,
+         case_selection_outside_layer, case_worker_missing]
+
+
+def dream(image, drawable):
+    procedure = Gimp.get_pdb().lookup_procedure(PROCEDURE)
+    config = procedure.create_config()
+    config.set_property("run-mode", Gimp.RunMode.NONINTERACTIVE)
+    config.set_property("image", image)
+    config.set_core_object_array("drawables", [drawable])
+    for name, value in SETTINGS.items():
+        config.set_property(name, value)
+    result = procedure.run(config)
+    status = result.index(0)
+    message = result.index(1) if status != Gimp.PDBStatusType.SUCCESS else None
+    return status.value_nick, message
+
+
+def describe(item):
+    _, x, y = item.get_offsets()
+    return {"id": item.get_id(), "name": item.get_name(), "offsets": [x, y],
+            "size": [item.get_width(), item.get_height()], "type": item.type().value_nick}
+
+
+def layer_tree(image):
+    """Every layer with its parent and position, top to bottom."""
+    rows = []
+
+    def walk(layers, parent):
+        for position, layer in enumerate(layers):
+            rows.append(dict(describe(layer), parent=parent, position=position))
+            if layer.is_group():
+                walk(layer.get_children(), layer.get_id())
+    walk(image.get_layers(), None)
+    return rows
+
+
+def dump(name, buffer, x, y, width, height, pixel_format):
+    """Raw bytes of a region, and the record that says how to read them."""
+    with open(os.path.join(OUT, name), "wb") as handle:
+        handle.write(buffer.get(Gegl.Rectangle.new(x, y, width, height), 1.0, pixel_format,
+                                Gegl.AbyssPolicy.NONE))
+    return {"file": name, "size": [width, height], "format": pixel_format}
+
+
+def dump_drawable(name, drawable, pixel_format):
+    return dump(name, drawable.get_buffer(), 0, 0, drawable.get_width(), drawable.get_height(),
+                pixel_format)
+
+
+def exact_format(image, drawable):
+    """A babl format that holds the drawable's pixels without loss, for bit-identity checks."""
+    model = ("Y'" if drawable.is_gray() else "R'G'B'") + ("A" if drawable.has_alpha() else "")
+    return model + (" u16" if image.get_precision() == Gimp.Precision.U16_NON_LINEAR else " u8")
+
+
+def new_layer_record(name, image, source, new_layer):
+    """The new layer, and the source's pixels and the selection under it, for comparison."""
+    record = describe(new_layer)
+    pixel_format = exact_format(image, source)
+    _, source_x, source_y = source.get_offsets()
+    x, y = record["offsets"]
+    width, height = record["size"]
+    record["pixels"] = dump_drawable(name + "-new.raw", new_layer, pixel_format)
+    record["source_under"] = dump(name + "-under.raw", source.get_buffer(), x - source_x,
+                                  y - source_y, width, height, pixel_format)
+    record["selection_under"] = dump(name + "-selection.raw", image.get_selection().get_buffer(),
+                                     x, y, width, height, "Y u8")
+    mask = new_layer.get_mask()
+    record["mask"] = mask and dump_drawable(name + "-mask.raw", mask, "Y u8")
+    parasite = new_layer.get_parasite("inceptionism-recipe")
+    record["recipe"] = parasite and bytes(bytearray(parasite.get_data())).decode("utf-8")
+    return record
+
+
+def run_case(case):
+    name = case.__name__[len("case_"):]
+    with open(TRACE, "a") as trace:
+        trace.write("case %s\n" % name)
+    image, drawable = case()
+    source_format = exact_format(image, drawable)
+    before = dump_drawable(name + "-before.raw", drawable, source_format)
+    layers_before = layer_tree(image)
+    started = time.time()
+    status, message = dream(image, drawable)
+    seconds = time.time() - started
+    layers_after = layer_tree(image)
+    known = set(row["id"] for row in layers_before)
+    added = [Gimp.Item.get_by_id(row["id"]) for row in layers_after if row["id"] not in known]
+    record = {
+        "status": status, "message": message, "seconds": seconds, "source": describe(drawable),
+        "selection_bounds": list(Gimp.Selection.bounds(image)[2:]),
+        "layers_before": layers_before, "layers_after": layers_after,
+        "before": before, "after": dump_drawable(name + "-after.raw", drawable, source_format),
+        "new": [new_layer_record(name, image, drawable, layer) for layer in added],
+    }
+    image.delete()
+    return name, record
+
+
+def break_worker():
+    """Point worker.json at an engine that is not there; returns a function that restores it."""
+    path = os.path.join(Gimp.directory(), "plug-ins", "inceptionism-gimp3", "worker.json")
+    with open(path) as handle:
+        original = handle.read()
+    config = json.loads(original)
+    config["command"] = ["/nonexistent/inceptionism-venv/bin/python", "-m", "inceptionism.worker"]
+    with open(path, "w") as handle:
+        json.dump(config, handle)
+
+    def restore():
+        with open(path, "w") as handle:
+            handle.write(original)
+    return restore
+
+
+def main():
+    results = {"registered": Gimp.get_pdb().procedure_exists(PROCEDURE), "cases": {}}
+    if results["registered"]:
+        for case in CASES:
+            restore = break_worker() if case is case_worker_missing else None
+            try:
+                name, record = run_case(case)
+            finally:
+                if restore:
+                    restore()
+            results["cases"][name] = record
+    with open(os.path.join(OUT, "results.json"), "w") as handle:
+        json.dump(results, handle, indent=1)
+
+
+main()
