@@ -32,8 +32,20 @@ def engine():
 
 
 @pytest.fixture(scope="session")
-def googlenet():
-    return models.build("googlenet", random_weights=True)
+def random_build():
+    """models.build(model, random_weights=True), built once per model for the whole session."""
+    built = {}
+
+    def build(model):
+        if model not in built:
+            built[model] = models.build(model, random_weights=True)
+        return built[model]
+    return build
+
+
+@pytest.fixture(scope="session")
+def googlenet(random_build):
+    return random_build("googlenet")
 
 
 @pytest.fixture

@@ -1,0 +1,140 @@
+"""The ImageNet networks: built, given verified weights, frozen, and cut after the dreamed layers.
+
+A dream needs the activations of one or a few layers, never the classifier, so the network is
+truncated with torchvision's create_feature_extractor: it keeps only the modules the requested
+layers depend on, and the forward pass stops there.
+"""
+import os
+
+import torch
+import torchvision.models as tvm
+from torchvision.models.feature_extraction import create_feature_extractor
+
+from . import catalogue, paths
+from .errors import InceptionismError
+
+# Each model as torchvision builds it without weights: no auxiliary classifiers, and no
+# transform_input (we normalise ourselves, below). weights_enum gives min_size without downloading.
+_BUILDERS = {
+    "googlenet": (lambda: tvm.googlenet(weights=None, aux_logits=False, init_weights=True,
+                                        transform_input=False), tvm.GoogLeNet_Weights),
+    "inception_v3": (lambda: tvm.inception_v3(weights=None, aux_logits=False, init_weights=True,
+                                              transform_input=False), tvm.Inception_V3_Weights),
+    "vgg16": (lambda: tvm.vgg16(weights=None), tvm.VGG16_Weights),
+    "resnet50": (lambda: tvm.resnet50(weights=None), tvm.ResNet50_Weights),
+}
+
+# Input statistics each set of weights was trained with. GoogLeNet and Inception v3 were ported
+# from TensorFlow and expect (x - 0.5) / 0.5 (torchvision's transform_input does exactly this);
+# VGG16 and ResNet-50 expect the ImageNet mean and standard deviation.
+_TENSORFLOW = ((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))
+_IMAGENET = ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))
+NORMALISATION = {"googlenet": _TENSORFLOW, "inception_v3": _TENSORFLOW,
+                 "vgg16": _IMAGENET, "resnet50": _IMAGENET}
+
+# Weights of the auxiliary classifiers, which the dreaming networks do not have.
+_AUX_PREFIXES = ("aux1.", "aux2.", "AuxLogits.")
+
+RANDOM_SEED = 20150617  # the day the Inceptionism article was published
+
+
+def random_weights_requested(random_weights=None):
+    """An explicit True/False wins; otherwise INCEPTIONISM_RANDOM_WEIGHTS=1 asks for random weights."""
+    if random_weights is not None:
+        return bool(random_weights)
+    return os.environ.get("INCEPTIONISM_RANDOM_WEIGHTS", "") == "1"
+
+
+def min_size(model):
+    """The smallest picture side the network accepts (torchvision's own figure)."""
+    return max(_BUILDERS[model][1].DEFAULT.meta["min_size"])
+
+
+def weights_path(model, weights_file=None):
+    """The weights file to use: the one given, else the installed one in paths.weights_dir()."""
+    return weights_file or os.path.join(paths.weights_dir(), catalogue.load_manifest()["models"][model]["file"])
+
+
+def build(model, weights_file=None, random_weights=False, log=None):
+    """The full network, frozen in eval mode and channels_last, with verified or random weights."""
+    if random_weights:
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(RANDOM_SEED)
+            network = _BUILDERS[model][0]()
+            _calibrate_batch_norm(network, model)
+        if log:
+            log("%s uses RANDOM weights (seed %d): good for tests, not for real dreams"
+                % (model, RANDOM_SEED))
+    else:
+        network = _BUILDERS[model][0]()
+        path = weights_path(model, weights_file)
+        _load_weights(network, model, path)
+        if log:
+            log("%s weights loaded from %s" % (model, path))
+    network.eval().requires_grad_(False)
+    return network.to(memory_format=torch.channels_last)
+
+
+def _calibrate_batch_norm(network, model):
+    """Set every batch norm's statistics from random pictures, so a random network's activations
+    are of order one at every depth, as a trained network's are (otherwise they shrink or grow by
+    orders of magnitude per layer and deep gradients underflow)."""
+    mean, std = NORMALISATION[model]
+    for module in network.modules():
+        if isinstance(module, torch.nn.BatchNorm2d):
+            module.reset_running_stats()
+            module.momentum = None  # cumulative average over the calibration batch
+    pictures = torch.rand(2, 3, 128, 128)
+    network.train()
+    with torch.no_grad():
+        network((pictures - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1))
+
+
+def _load_weights(network, model, path):
+    entry = catalogue.load_manifest()["models"][model]
+    fix = ("Run install.py again, or download %s and pass it with --weights FILE."
+           % entry["url"])
+    if not os.path.isfile(path):
+        raise InceptionismError(
+            "missing-weights", "The %s weights are not installed: %s is missing. Run install.py to "
+            "download them into %s, or download %s yourself and pass it with --weights FILE."
+            % (model, path, paths.weights_dir(), entry["url"]))
+    if not paths.sha256_matches(path, entry["sha256"]):
+        raise InceptionismError("bad-weights", "The %s weights file %s is damaged or not the right "
+                                "file (its checksum does not match). %s" % (model, path, fix))
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        state = dict((k, v) for k, v in state.items() if not k.startswith(_AUX_PREFIXES))
+        network.load_state_dict(state)
+    except Exception as error:  # any unreadable or mismatched file is the same problem to an artist
+        raise InceptionismError("bad-weights", "The %s weights file %s cannot be read. %s"
+                                % (model, path, fix), detail=repr(error))
+
+
+class Network(torch.nn.Module):
+    """A network cut after some layers: normalise() pixels, then call it for {layer: activations}."""
+
+    def __init__(self, model, full_network, layer_names):
+        super().__init__()
+        modules = dict((name, catalogue.layer_of(model, name).module) for name in layer_names)
+        self.extractor = create_feature_extractor(
+            full_network, return_nodes=dict((module, name) for name, module in modules.items()))
+        mean, std = NORMALISATION[model]
+        self.register_buffer("mean", torch.tensor(mean).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(std).view(1, 3, 1, 1))
+        self.model = model
+        self.min_size = min_size(model)
+        self.to(next(full_network.parameters()).device).eval()
+        self.channels = self._count_channels()
+
+    def normalise(self, pixels):
+        """[N, 3, H, W] sRGB 0..1 -> the network's input space, channels_last for speed."""
+        return ((pixels - self.mean) / self.std).contiguous(memory_format=torch.channels_last)
+
+    def forward(self, normalised):
+        return self.extractor(normalised)
+
+    def _count_channels(self):
+        probe = torch.zeros(1, 3, self.min_size, self.min_size, device=self.mean.device)
+        with torch.no_grad():
+            return dict((name, act.shape[1]) for name, act in self(self.normalise(probe)).items())

@@ -1,0 +1,146 @@
+"""Networks are cut where the dream needs them, frozen, and only given weights they can trust."""
+import os
+
+import pytest
+import torch
+
+from inceptionism import catalogue, models, paths
+from inceptionism.errors import InceptionismError
+
+
+def full_network_activations(network, module_path, normalised):
+    """What the whole, uncut network computes at module_path (via a forward hook)."""
+    seen = {}
+    module = network.get_submodule(module_path)
+    handle = module.register_forward_hook(lambda mod, inputs, output: seen.update(out=output))
+    with torch.no_grad():
+        network(normalised)
+    handle.remove()
+    return seen["out"]
+
+
+@pytest.mark.parametrize("model,layer", [
+    ("googlenet", "inception4c"), ("googlenet", "conv1"), ("inception_v3", "mixed5d"),
+    ("resnet50", "stem"), ("resnet50", "layer2"),
+    pytest.param("vgg16", "conv3-3", marks=pytest.mark.slow)])
+def test_truncated_network_computes_what_the_full_one_does(random_build, model, layer):
+    full = random_build(model)
+    network = models.Network(model, full, [layer])
+    pictures = network.normalise(torch.rand(1, 3, 80, 96, generator=torch.Generator().manual_seed(0)))
+    with torch.no_grad():
+        cut = network(pictures)[layer]
+    expected = full_network_activations(full, catalogue.layer_of(model, layer).module, pictures)
+    torch.testing.assert_close(cut, expected)
+
+
+def test_truncated_network_stops_at_the_deepest_layer(googlenet):
+    network = models.Network("googlenet", googlenet, ["inception3a", "inception4a"])
+    kept = set(name.split(".")[0] for name, _ in network.extractor.named_modules() if name)
+    assert "inception4a" in kept and "inception3a" in kept
+    assert not kept & {"inception4b", "inception5b", "fc", "avgpool"}
+
+
+def test_network_is_frozen_in_eval_mode_and_channels_last(googlenet):
+    network = models.Network("googlenet", googlenet, ["inception4c"])
+    assert not network.training
+    assert not any(p.requires_grad for p in network.parameters())
+    conv = network.extractor.conv1.conv.weight
+    assert conv.is_contiguous(memory_format=torch.channels_last) and not conv.is_contiguous()
+
+
+def test_network_knows_each_layers_channel_count(googlenet):
+    assert models.Network("googlenet", googlenet, ["inception4c", "conv1"]).channels == \
+        {"inception4c": 512, "conv1": 64}
+
+
+def test_random_weights_are_the_same_every_time_and_say_so(googlenet):
+    lines = []
+    again = models.build("googlenet", random_weights=True, log=lines.append)
+    assert "RANDOM" in lines[0]
+    for (name, a), (_, b) in zip(googlenet.state_dict().items(), again.state_dict().items()):
+        assert torch.equal(a, b), name
+
+
+def test_random_weights_are_asked_for_explicitly_or_by_environment(monkeypatch):
+    monkeypatch.delenv("INCEPTIONISM_RANDOM_WEIGHTS", raising=False)
+    assert models.random_weights_requested() is False
+    assert models.random_weights_requested(True) is True
+    monkeypatch.setenv("INCEPTIONISM_RANDOM_WEIGHTS", "1")
+    assert models.random_weights_requested() is True
+    assert models.random_weights_requested(False) is False
+
+
+def test_missing_weights_say_where_to_get_them(no_weights):
+    with pytest.raises(InceptionismError) as caught:
+        models.build("googlenet")
+    message = caught.value.message
+    entry = catalogue.load_manifest()["models"]["googlenet"]
+    assert caught.value.code == "missing-weights"
+    for words in (entry["url"], paths.weights_dir(), "install.py", "--weights"):
+        assert words in message
+
+
+@pytest.fixture
+def saved_weights(random_build):
+    """save(folder, model): a random network's state-dict file under googlenet's file name."""
+    return lambda folder, model="googlenet": write_weights(folder, random_build(model).state_dict())
+
+
+def write_weights(folder, state):
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, catalogue.load_manifest()["models"]["googlenet"]["file"])
+    torch.save(state, path)
+    return path, state
+
+
+def trust_file(monkeypatch, path, model="googlenet"):
+    """Make the manifest's checksum prefix the file's own, as for a real download."""
+    manifest = catalogue.load_manifest()
+    manifest["models"][model]["sha256"] = paths.sha256_of(path)[:8]
+    monkeypatch.setattr(catalogue, "load_manifest", lambda: manifest)
+
+
+def test_installed_weights_with_the_right_checksum_load(no_weights, monkeypatch, saved_weights):
+    path, state = saved_weights(paths.weights_dir())
+    trust_file(monkeypatch, path)
+    loaded = models.build("googlenet").state_dict()
+    assert torch.equal(loaded["inception4c.branch1.conv.weight"], state["inception4c.branch1.conv.weight"])
+
+
+def test_weights_file_given_explicitly_loads(tmp_path, monkeypatch, saved_weights):
+    path, state = saved_weights(str(tmp_path / "elsewhere"))
+    trust_file(monkeypatch, path)
+    assert torch.equal(models.build("googlenet", weights_file=path).state_dict()["fc.bias"], state["fc.bias"])
+
+
+def corrupt(path):
+    with open(path, "r+b") as handle:
+        handle.seek(os.path.getsize(path) // 2)
+        handle.write(b"\x00garbage\xff" * 64)
+
+
+def test_corrupted_weights_fail_the_checksum(no_weights, monkeypatch, saved_weights):
+    path, _ = saved_weights(paths.weights_dir())
+    trust_file(monkeypatch, path)
+    corrupt(path)
+    with pytest.raises(InceptionismError) as caught:
+        models.build("googlenet")
+    assert caught.value.code == "bad-weights" and "install.py" in caught.value.message
+
+
+def test_unreadable_weights_with_the_right_checksum_are_rejected(no_weights, monkeypatch, saved_weights):
+    path, _ = saved_weights(paths.weights_dir())
+    with open(path, "r+b") as handle:  # a download cut off halfway
+        handle.truncate(os.path.getsize(path) // 2)
+    trust_file(monkeypatch, path)
+    with pytest.raises(InceptionismError) as caught:
+        models.build("googlenet")
+    assert caught.value.code == "bad-weights" and "cannot be read" in caught.value.message
+
+
+def test_weights_of_another_network_are_rejected(no_weights, monkeypatch, saved_weights):
+    path, _ = saved_weights(paths.weights_dir(), model="resnet50")
+    trust_file(monkeypatch, path)
+    with pytest.raises(InceptionismError) as caught:
+        models.build("googlenet")
+    assert caught.value.code == "bad-weights"
