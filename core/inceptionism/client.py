@@ -58,8 +58,7 @@ class WorkerClient(object):
         self._spawn()
         header, _ = self._next_frame(self.start_timeout, "starting")
         if header["type"] == "error":
-            self._fail(errors.from_code(header.get("code"), header.get("message"),
-                                        header.get("detail", "")))
+            self._fail(protocol.error_from_header(header))
         if header["type"] != "hello":
             self._fail(protocol.ProtocolError("the first frame is %r, not hello" % header["type"]))
         if header.get("protocol") != PROTOCOL_VERSION:
@@ -89,7 +88,7 @@ class WorkerClient(object):
                     if on_log:
                         on_log(header.get("text", ""))
                 elif kind == "error":
-                    protocol.raise_error(header)
+                    raise protocol.error_from_header(header)
                 else:
                     return header, data
         finally:
@@ -102,14 +101,15 @@ class WorkerClient(object):
 
         Safe from another thread or from an on_progress callback; request() then raises Cancelled.
         """
-        if self._current_id is None:
+        request_id = self._current_id
+        if request_id is None:
             return
         self._cancelled = True
         try:
-            self._send({"type": "cancel", "id": self._current_id})
+            self._send({"type": "cancel", "id": request_id})
         except errors.InceptionismError:
             pass  # already gone: request() sees the end of the stream
-        self._watchdog = threading.Timer(grace, self._stop_process, (grace,))
+        self._watchdog = threading.Timer(grace, self._stop_if_still_running, (request_id, grace))
         self._watchdog.daemon = True
         self._watchdog.start()
 
@@ -208,6 +208,10 @@ class WorkerClient(object):
         """Stop the worker (it cannot be trusted any more) and raise exc."""
         self._stop_process(0)
         raise exc
+
+    def _stop_if_still_running(self, request_id, grace):
+        if self._current_id == request_id:
+            self._stop_process(grace)
 
     def _stop_process(self, grace):
         """Terminate the worker, kill it if it is still there after grace seconds, and reap it."""

@@ -104,6 +104,6 @@ def error_header(exc, request_id=None):
             "detail": exc.detail}
 
 
-def raise_error(header):
-    """Raise again, on the client side, the error a worker sent."""
-    raise errors.from_code(header.get("code"), header.get("message"), header.get("detail", ""))
+def error_from_header(header):
+    """The exception, on the client side, for the error frame a worker sent."""
+    return errors.from_code(header.get("code"), header.get("message"), header.get("detail", ""))

@@ -38,29 +38,34 @@ def failure_of(worker, action):
     return raised.value
 
 
-def test_hello_says_protocol_version_and_engine_state(worker_env):
-    worker = started(worker_env)
+@pytest.fixture(scope="module")
+def echo_worker(tmp_path_factory):
+    """One well-behaved fake worker for the tests that leave it usable."""
+    home = str(tmp_path_factory.mktemp("home"))
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith("FAKE_"))
+    worker = started(dict(env, INCEPTIONISM_HOME=home))
+    yield worker
     worker.close()
-    assert worker.hello["protocol"] == PROTOCOL_VERSION
-    assert worker.hello["models"] == {"googlenet": "random"} and worker.hello["random_weights"]
     assert_reaped(worker.process)
 
 
-def test_a_large_rgba_image_round_trips_bit_exact(worker_env):
+def test_hello_says_protocol_version_and_engine_state(echo_worker):
+    assert echo_worker.hello["protocol"] == PROTOCOL_VERSION
+    assert echo_worker.hello["models"] == {"googlenet": "random"} and echo_worker.hello["random_weights"]
+
+
+def test_a_large_rgba_image_round_trips_bit_exact(echo_worker):
     image = protocol.image_description(4000, 3000, 4, "u8")
     pixels = os.urandom(protocol.image_bytes(image))
-    with client.WorkerClient(fake_command(), env=worker_env) as worker:
-        header, payload = worker.request(dream_request(1, image), pixels)
+    header, payload = echo_worker.request(dream_request(1, image), pixels)
     assert header["image"] == image
     assert payload == pixels
-    assert_reaped(worker.process)
 
 
-def test_progress_and_log_arrive_in_order_before_the_result(worker_env):
+def test_progress_and_log_arrive_in_order_before_the_result(echo_worker):
     seen, logged = [], []
-    with client.WorkerClient(fake_command(), env=worker_env) as worker:
-        header, _ = worker.request(dream_request(5), TINY_PIXELS,
-                                   on_progress=lambda *event: seen.append(event), on_log=logged.append)
+    header, _ = echo_worker.request(dream_request(5), TINY_PIXELS,
+                                    on_progress=lambda *event: seen.append(event), on_log=logged.append)
     assert logged == ["fake engine: 5 steps"]
     assert [fraction for fraction, _, _ in seen] == [0.2, 0.4, 0.6, 0.8, 1.0]
     assert [stage for _, stage, _ in seen] == ["step %d of 5" % n for n in range(1, 6)]
@@ -68,12 +73,22 @@ def test_progress_and_log_arrive_in_order_before_the_result(worker_env):
     assert header["meta"]["settings"]["iterations"] == 5
 
 
-def test_one_worker_answers_several_requests(worker_env):
-    with client.WorkerClient(fake_command(), env=worker_env) as worker:
-        replies = [worker.request({"type": "ping"})[0]["type"],
-                   worker.request(dream_request(), TINY_PIXELS)[1],
-                   sorted(worker.request({"type": "layers"})[0]["layers"])]
+def test_one_worker_answers_several_kinds_of_request(echo_worker):
+    replies = [echo_worker.request({"type": "ping"})[0]["type"],
+               echo_worker.request(dream_request(), TINY_PIXELS)[1],
+               sorted(echo_worker.request({"type": "layers"})[0]["layers"])]
     assert replies == ["pong", TINY_PIXELS, ["googlenet", "inception_v3", "resnet50", "vgg16"]]
+
+
+@pytest.mark.parametrize("request_, payload", [
+    ({"type": "dream", "settings": {"layer": "no-such-layer"}, "image": TINY}, TINY_PIXELS),
+    (dream_request(), TINY_PIXELS[:-1]),
+], ids=["unknown layer", "short payload"])
+def test_bad_requests_are_refused_and_the_worker_stays_usable(echo_worker, request_, payload):
+    with pytest.raises(errors.InceptionismError) as raised:
+        echo_worker.request(request_, payload)
+    assert raised.value.code in ("bad-settings", "bad-input")
+    assert echo_worker.request({"type": "ping"})[0]["type"] == "pong"
 
 
 def test_cancel_mid_dream_stops_it_within_a_step(worker_env):
@@ -161,7 +176,7 @@ def test_a_worker_that_goes_silent_mid_run_times_out(worker_env):
 
 
 @pytest.mark.parametrize("failure, code", [("missing-weights", "missing-weights"),
-                                           ("bug", "internal"), ("memory", "out-of-memory")])
+                                           ("memory", "out-of-memory")])
 def test_an_engine_error_mid_run_arrives_as_the_same_error(worker_env, failure, code):
     worker_env["FAKE_FAILURE"] = failure
     worker = started(worker_env)
@@ -173,17 +188,6 @@ def test_an_unexpected_engine_error_keeps_its_traceback(worker_env):
     worker_env["FAKE_FAILURE"] = "bug"
     worker = started(worker_env)
     error = failure_of(worker, lambda: worker.request(dream_request(), TINY_PIXELS))
+    assert error.code == "internal"
     assert "Traceback" in error.detail and "a key that is not there" in error.detail
     assert "a key that is not there" in worker.stderr_tail()
-
-
-@pytest.mark.parametrize("request_, payload", [
-    ({"type": "dream", "settings": {"layer": "no-such-layer"}, "image": TINY}, TINY_PIXELS),
-    (dream_request(), TINY_PIXELS[:-1]),
-], ids=["unknown layer", "short payload"])
-def test_bad_requests_are_refused_and_the_worker_stays_usable(worker_env, request_, payload):
-    with client.WorkerClient(fake_command(), env=worker_env) as worker:
-        with pytest.raises(errors.InceptionismError) as raised:
-            worker.request(request_, payload)
-        assert worker.request({"type": "ping"})[0]["type"] == "pong"
-    assert raised.value.code in ("bad-settings", "bad-input")
