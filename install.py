@@ -98,7 +98,7 @@ class Changes(object):
         return action(*args)
 
     def run(self, command):
-        self.apply("run " + shell_words(command), subprocess.check_call, command)
+        self.apply("run " + shell_words(command), run_command, command)
 
     def copy(self, source, target, executable=False):
         self.apply("copy %s -> %s" % (source, target), _copy, source, target, executable)
@@ -129,6 +129,11 @@ def _remove(path):
         shutil.rmtree(path)
     else:
         os.remove(path)
+
+
+def run_command(command):
+    """Run a program (pip), raising CalledProcessError if it fails; the tests' seam."""
+    subprocess.check_call(command)
 
 
 def shell_words(command):
@@ -269,7 +274,7 @@ def install_core_copy(python):
         shutil.copytree(CORE, copy, ignore=shutil.ignore_patterns(
             "build", "*.egg-info", "__pycache__", "manifest.json"))
         shutil.copyfile(os.path.join(ROOT, "manifest.json"), os.path.join(scratch, "manifest.json"))
-        subprocess.check_call(pip_install(python) + [
+        run_command(pip_install(python) + [
             "-q", "--no-deps", "--no-build-isolation", "--force-reinstall", copy])
 
 
