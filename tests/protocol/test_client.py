@@ -9,15 +9,8 @@ import threading
 
 import pytest
 
-from conftest import assert_reaped, fake_command
 from inceptionism import PROTOCOL_VERSION, client, errors, protocol
-
-TINY = protocol.image_description(4, 3, 4, "u8")
-TINY_PIXELS = bytes(bytearray(range(48)))
-
-
-def dream_request(iterations=4, image=TINY):
-    return {"type": "dream", "settings": {"iterations": iterations}, "image": image}
+from protocol_helpers import TINY, TINY_PIXELS, assert_reaped, dream_request, fake_command
 
 
 def started(env, mode="engine", **timeouts):
@@ -42,7 +35,7 @@ def failure_of(worker, action):
 def echo_worker(tmp_path_factory):
     """One well-behaved fake worker for the tests that leave it usable."""
     home = str(tmp_path_factory.mktemp("home"))
-    env = dict((k, v) for k, v in os.environ.items() if not k.startswith("FAKE_"))
+    env = dict((name, value) for name, value in os.environ.items() if not name.startswith("FAKE_"))
     worker = started(dict(env, INCEPTIONISM_HOME=home))
     yield worker
     worker.close()

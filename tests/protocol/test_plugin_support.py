@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from conftest import fake_command
 from inceptionism import errors, plugin_support
+from protocol_helpers import fake_command
 
 TINY = plugin_support.Pixels(3, 2, 2, "u16", bytes(bytearray(range(24))))
 

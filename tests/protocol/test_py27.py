@@ -1,39 +1,27 @@
-"""The stdlib-only modules under a real Python 2.7, the interpreter of GIMP 2.10's plug-ins."""
+"""The client and plugin_support at work under a real Python 2.7, the Python of GIMP 2.10's plug-ins.
+
+(That every stdlib-only module compiles under 2.7 is tests/gimp2/test_gimp2_py27_compiles.py.)
+"""
 import json
 import os
 import subprocess
+import sys
 
 import pytest
 
-from conftest import HERE, fake_command
-from py27 import find_python27
+from protocol_helpers import HERE, fake_command
+
+sys.path.insert(0, os.path.join(HERE, "..", "gimp2"))
+import py27  # noqa: E402  (engineer D's finder: PATH, pyenv, else a cached bullseye root)
 
 pytestmark = pytest.mark.py27
-PYTHON27 = find_python27()
-needs_python27 = pytest.mark.skipif(PYTHON27 is None, reason="no working Python 2.7 found")
-PACKAGE = os.path.join(HERE, "..", "..", "core", "inceptionism")
-STDLIB_ONLY = ["__init__", "catalogue", "settings", "errors", "paths", "protocol", "client",
-               "plugin_support"]
 
 
-def run27(*args, **kwargs):
-    env = dict(kwargs.pop("env", os.environ), PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run([PYTHON27] + list(args), capture_output=True, text=True, env=env, **kwargs)
-
-
-@needs_python27
-@pytest.mark.parametrize("module", STDLIB_ONLY)
-def test_each_stdlib_only_module_compiles_under_python27(module):
-    path = os.path.join(PACKAGE, module + ".py")
-    done = run27("-c", "import sys; compile(open(sys.argv[1]).read(), sys.argv[1], 'exec')", path)
-    assert done.returncode == 0, done.stderr
-
-
-@needs_python27
 def test_client_and_plugin_support_work_under_python27(tmp_path, worker_env):
     log_file = str(tmp_path / "inceptionism.log")
-    done = run27(os.path.join(HERE, "py27_client_run.py"), log_file, *fake_command(),
-                 env=worker_env, timeout=300)
+    done = subprocess.run(py27.python27_command() + [os.path.join(HERE, "py27_client_run.py"), log_file]
+                          + fake_command(), capture_output=True, text=True, timeout=300,
+                          env=dict(worker_env, PYTHONDONTWRITEBYTECODE="1"))
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
     assert seen["python"] == [2, 7]

@@ -4,8 +4,8 @@ import sys
 
 import pytest
 
-from conftest import HERE, assert_reaped
 from inceptionism import client, errors, plugin_support, protocol
+from protocol_helpers import HERE, assert_reaped
 
 pytestmark = pytest.mark.slow
 CORE = os.path.join(HERE, "..", "..", "core")

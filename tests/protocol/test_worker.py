@@ -2,9 +2,8 @@
 import io
 import subprocess
 
-from conftest import fake_command
 from inceptionism import protocol
-from test_client import TINY_PIXELS, dream_request
+from protocol_helpers import TINY_PIXELS, dream_request, fake_command
 
 
 def spawn(env):
