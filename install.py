@@ -142,10 +142,14 @@ def shell_words(command):
 
 # ---------------------------------------------------------------- the engine's virtual environment
 
-def venv_python(venv_dir):
+def venv_program(venv_dir, name):
     if system() == "windows":
-        return os.path.join(venv_dir, "Scripts", "python.exe")
-    return os.path.join(venv_dir, "bin", "python")
+        return os.path.join(venv_dir, "Scripts", name + ".exe")
+    return os.path.join(venv_dir, "bin", name)
+
+
+def venv_python(venv_dir):
+    return venv_program(venv_dir, "python")
 
 
 def resolve_torch(choice):
@@ -691,6 +695,7 @@ def install(args, manifest, folders, changes):
             % (args.worker_command, INSTALL))
     else:
         install_engine(args, changes)
+        say("Command line: %s (try: inceptionism layers)" % venv_program(args.venv, "inceptionism"))
     if args.weights_file:
         problems += attempt(install_weights_file, manifest, args.weights_file, changes)
     if not (args.no_weights or args.worker_command):
@@ -733,7 +738,7 @@ def uninstall(args, folders, changes):
     return 0
 
 
-def parse_args(argv):
+def parse_args(argv, manifest):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add = parser.add_argument
     add("--venv", default=paths.venv_dir(), help="the engine's virtual environment (default: %(default)s)")
@@ -742,8 +747,8 @@ def parse_args(argv):
     add("--no-gimp", action="store_true", help="leave GIMP alone")
     add("--weights-file", metavar="PATH", help="install a weights file you downloaded yourself")
     add("--no-weights", action="store_true", help="download no weights")
-    add("--all-models", action="store_true",
-        help="download every network's weights, not only GoogLeNet's (about 780 MB in all)")
+    add("--all-models", action="store_true", help="download every network's weights (%.0f MB in "
+        "all), not only the default one's" % sum(m["size_mb"] for m in manifest["models"].values()))
     add("--worker-command", metavar="CMD",
         help='start the engine with this command, e.g. "ssh gpu-box ~/.local/share/inceptionism/'
              'venv/bin/python -m inceptionism.worker"; no engine is installed here then')
@@ -762,8 +767,8 @@ def parse_args(argv):
 
 
 def main(argv=None):
-    args = parse_args(argv)
     manifest = read_manifest()
+    args = parse_args(argv, manifest)
     folders = [] if args.no_gimp else find_gimp_folders(args.gimp_dir)
     changes = Changes(args.dry_run)
     try:

@@ -1,0 +1,31 @@
+"""README.md explains every setting and layer exactly as the tables in the code declare them."""
+import os
+import re
+
+import readme_settings
+from conftest import ROOT
+
+
+def test_settings_section_matches_the_tables():
+    assert readme_settings.rewritten(readme_settings.readme_text()) == readme_settings.readme_text(), \
+        "README.md is out of date: run python3 tests/install/readme_settings.py"
+
+
+def test_every_setting_and_layer_is_in_the_readme():
+    text = readme_settings.readme_text()
+    for setting in readme_settings.settings.SETTINGS:
+        assert "`--%s`" % setting.name in text
+    for layers in readme_settings.catalogue.LAYERS.values():
+        for layer in layers:
+            assert "| `%s`" % layer.name in text
+
+
+def test_the_readme_test_command_is_the_one_ci_runs():
+    command = re.search(r"^    (python3 tests/run\.py.*)$", readme_settings.readme_text(), re.M).group(1)
+    with open(os.path.join(ROOT, ".ci", "run")) as handle:
+        assert command in [line.strip() for line in handle]
+
+
+def test_the_dialog_screenshot_exists():
+    (image,) = re.findall(r"\]\((docs/images/[\w-]+\.png)\)", readme_settings.readme_text())
+    assert os.path.getsize(os.path.join(ROOT, image)) > 0
