@@ -20,6 +20,7 @@ from inceptionism import catalogue, errors, plugin_support, settings  # noqa: E4
 
 MENU_PATH = "<Image>/Filters/Artistic/Inceptionism"
 RECIPE_PARASITE = "inceptionism-recipe"
+SLIDER_LIMIT = 10000  # numbers with a wider range (the seed) get a plain entry, not a slider
 EIGHT_BIT = (Gimp.Precision.U8_LINEAR, Gimp.Precision.U8_NON_LINEAR, Gimp.Precision.U8_PERCEPTUAL)
 
 # PDB name -> (settings procedure, menu label, what it does).
@@ -154,7 +155,11 @@ def ask(procedure, config, name):
     """The dialog, simple settings first and the advanced ones folded away; False on Cancel."""
     GimpUi.init(procedure.get_name())
     dialog = GimpUi.ProcedureDialog(procedure=procedure, config=config)
+    dialog.set_ok_label(PROCEDURES[procedure.get_name()][1].rstrip("."))
     table = settings.for_procedure(name)
+    for setting in table:
+        if setting.kind in ("int", "float") and setting.high - setting.low < SLIDER_LIMIT:
+            dialog.get_spin_scale(setting.name, 1.0)
     dialog.fill_box("advanced-settings", [s.name for s in table if s.advanced])
     dialog.get_label("advanced-title", "Advanced settings", False, False)
     dialog.fill_expander("advanced", "advanced-title", False, "advanced-settings")

@@ -1,12 +1,11 @@
 """Runs the real GIMP 3 of a cached Debian root, headless, with this checkout's plug-in installed.
 
 The root is built once by build_gimp_root.sh and cached outside the repository. Each launch gets
-a fresh HOME inside the root with the plug-in installed the way install.py installs it. GIMP runs
-in a private mount namespace (nothing on the host is mounted or unmounted) where the engine venv,
-the Python it was built from and this checkout appear at their own paths, so the worker the
-plug-in starts is this checkout's engine on the test's own interpreter.
+a fresh HOME inside the root, with the plug-in installed by install.py. GIMP runs in a private
+mount namespace (nothing on the host is mounted or unmounted) where the engine venv, the Python
+it was built from and this checkout appear at their own paths, so the worker the plug-in starts
+is this checkout's engine on the test's own interpreter.
 """
-import json
 import os
 import shlex
 import shutil
@@ -18,8 +17,6 @@ from collections import namedtuple
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 PLUGIN_NAME = "inceptionism-gimp3"
-STDLIB_MODULES = ("__init__", "catalogue", "settings", "errors", "paths", "protocol", "client",
-                  "plugin_support")
 DEFAULT_ROOT = os.path.join(os.path.expanduser("~"), ".cache", "inceptionism-tests", "gimp3-root")
 GIMP_TIMEOUT_S = 900
 
@@ -47,8 +44,9 @@ class GimpSession(object):
         self.home = os.path.join(self.run_dir, "home")
         self.out_dir = os.path.join(self.run_dir, "out")
         self.gimp_dir = os.path.join(self.home, ".config", "GIMP", "3.0")
+        self.engine_home = os.path.join(self.run_dir, "data")
         os.makedirs(self.out_dir)
-        install_plugin(self.gimp_dir, os.path.join(self.inside(self.run_dir), "inceptionism.log"))
+        install_plugin(self.home, self.gimp_dir, self.inside(self.engine_home))
 
     def inside(self, path):
         """Where a host path below the root is seen from inside it."""
@@ -81,7 +79,7 @@ class GimpSession(object):
             "PATH": "/usr/bin:/bin",
             "LANG": "C.UTF-8",
             "INCEPTIONISM_RANDOM_WEIGHTS": "1",
-            "INCEPTIONISM_HOME": self.inside(os.path.join(self.run_dir, "data")),
+            "INCEPTIONISM_HOME": self.inside(self.engine_home),
             "INCEPTIONISM_E2E_OUT": self.inside(self.out_dir),
             # The worker imports this checkout's engine; the plug-in still imports its installed
             # copy, which comes first on its own path. The spy does nothing unless a test asks.
@@ -108,21 +106,13 @@ def mount_script(root):
     return "; ".join(lines) + "; exec"
 
 
-def install_plugin(gimp_dir, log_path):
-    """Install as install.py does: plug-in file, stdlib modules, manifest, worker.json."""
-    plugin_dir = os.path.join(gimp_dir, "plug-ins", PLUGIN_NAME)
-    package = os.path.join(plugin_dir, "inceptionism")
-    os.makedirs(package)
-    shutil.copy(os.path.join(REPO, "plugin", "gimp3", PLUGIN_NAME + ".py"), plugin_dir)
-    for module in STDLIB_MODULES:
-        shutil.copy(os.path.join(REPO, "core", "inceptionism", module + ".py"), package)
-    shutil.copy(os.path.join(REPO, "manifest.json"), package)
-    write_worker_config(plugin_dir, [os.path.join(sys.prefix, "bin", "python"), "-m",
-                                     "inceptionism.worker"], log_path)
-
-
-def write_worker_config(plugin_dir, command, log_path):
-    with open(os.path.join(REPO, "manifest.json")) as handle:
-        version = json.load(handle)["version"]
-    with open(os.path.join(plugin_dir, "worker.json"), "w") as handle:
-        json.dump({"command": command, "log": log_path, "version": version}, handle)
+def install_plugin(home, gimp_dir, engine_home):
+    """Install with install.py into gimp_dir only. --worker-command names the test's own venv, so
+    install.py leaves that (shared) venv alone; HOME is the fresh one, so no other GIMP is found."""
+    worker = [os.path.join(sys.prefix, "bin", "python"), "-m", "inceptionism.worker"]
+    command = [sys.executable, os.path.join(REPO, "install.py"), "--gimp-dir", gimp_dir,
+               "--no-weights", "--worker-command", " ".join(shlex.quote(w) for w in worker)]
+    env = dict(os.environ, HOME=home, INCEPTIONISM_HOME=engine_home)
+    env.pop("XDG_CONFIG_HOME", None)
+    installed = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert installed.returncode == 0, "install.py failed:\n" + installed.stdout.decode()

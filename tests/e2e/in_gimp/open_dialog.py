@@ -1,0 +1,23 @@
+"""Inside GIMP 3 with a screen: shows an image and opens the Dream dialog over it, for the
+screenshot in the documentation (screenshot_dialog.py takes it, then stops GIMP)."""
+import time
+
+from gi.repository import Gimp
+
+image = Gimp.Image.new(640, 420, Gimp.ImageBaseType.RGB)
+layer = Gimp.Layer.new(image, "Clouds", 640, 420, Gimp.ImageType.RGB_IMAGE, 100.0,
+                       Gimp.LayerMode.NORMAL)
+image.insert_layer(layer, None, 0)
+plasma = Gimp.DrawableFilter.new(layer, "gegl:plasma", "")
+plasma.get_config().set_property("seed", 7)
+layer.merge_filter(plasma)
+Gimp.Display.new(image)
+Gimp.displays_flush()
+time.sleep(5)  # let the canvas draw before the dialog takes the focus
+
+procedure = Gimp.get_pdb().lookup_procedure("python-fu-inceptionism-dream")
+config = procedure.create_config()
+config.set_property("run-mode", Gimp.RunMode.INTERACTIVE)
+config.set_property("image", image)
+config.set_core_object_array("drawables", [layer])
+procedure.run(config)
