@@ -30,7 +30,7 @@ from http.client import HTTPException
 ROOT = os.path.dirname(os.path.abspath(__file__))
 CORE = os.path.join(ROOT, "core")
 sys.path.insert(0, CORE)
-from inceptionism import catalogue, errors, paths  # noqa: E402  (stdlib-only modules)
+from inceptionism import catalogue, client, errors, paths  # noqa: E402  (stdlib-only modules)
 
 # The engine's third-party packages: pin versions here and nowhere else (the engine itself is
 # installed with --no-deps). setuptools builds the engine without reaching an index.
@@ -234,7 +234,7 @@ def install_engine(args, changes):
     python = venv_python(args.venv)
     torch = resolve_torch(args.torch)
     stamp = requirements_stamp(args.dev, torch)
-    if read_stamp(args.venv) == stamp and os.path.exists(python):
+    if read_stamp(args.venv) == stamp and venv_usable(args.venv):
         say("Engine: reusing %s (its packages are up to date)" % args.venv)
     else:
         say("Engine: installing torch (%s) and friends into %s; the first time this downloads "
@@ -461,7 +461,9 @@ def find_gimp_folders(extra_dirs=()):
     """Every GIMP settings folder of a version we support, then the ones named with --gimp-dir."""
     found = [gimp_folder(os.path.join(root, name)) for root in gimp_roots() if os.path.isdir(root)
              for name in sorted(os.listdir(root)) if os.path.isdir(os.path.join(root, name))]
-    return [folder for folder in found if folder.front_end] + [gimp_folder(d) for d in extra_dirs]
+    found = [folder for folder in found if folder.front_end]
+    named = [gimp_folder(path) for path in extra_dirs]
+    return found + [folder for folder in named if folder.path not in [f.path for f in found]]
 
 
 def no_gimp_warning():
@@ -638,8 +640,9 @@ def check_gimp(folders, manifest, report):
             report.problem(problem.what, problem.fix)
             continue
         config = check_front_end(folder, manifest, report)
-        if config and config["command"] not in commands:
-            commands.append(config["command"])
+        command = config and config["command"][len(sandbox_prefix(folder)):]  # as the host runs it
+        if command and command not in commands:
+            commands.append(command)
     return commands
 
 
@@ -653,8 +656,11 @@ def check_front_end(folder, manifest, report):
         return report.problem("%s: the plug-in is not installed" % where, "run: " + INSTALL)
     if system() != "windows" and not os.access(script, os.X_OK):
         return report.problem("%s: %s is not executable" % (where, script), "run: " + INSTALL)
-    with open(config_path, encoding="utf-8") as handle:
-        config = json.load(handle)
+    try:
+        with open(config_path, encoding="utf-8") as handle:
+            config = json.load(handle)
+    except ValueError as exc:
+        return report.problem("%s: %s is damaged (%s)" % (where, config_path, exc), "run: " + INSTALL)
     if config.get("version") != manifest["version"]:
         return report.problem("%s: the plug-in is version %s, this copy is %s" % (
             where, config.get("version"), manifest["version"]), "run: " + INSTALL)
@@ -665,7 +671,6 @@ def check_front_end(folder, manifest, report):
 
 def check_worker(command, report):
     """Start the worker the way the plug-ins do and read its hello."""
-    from inceptionism import client
     worker = client.WorkerClient(command, start_timeout=300)
     try:
         hello = worker.start()

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import ENGINE_VENV, ROOT, install, make_dirs, run_install
+from install_helpers import ENGINE_VENV, ROOT, install, make_dirs, run_install
 
 HEALTHY_WORKER = "%s %s" % (sys.executable, os.path.join(os.path.dirname(__file__), "healthy_worker.py"))
 PLUGIN3 = os.path.join("plug-ins", "inceptionism-gimp3")
@@ -54,6 +54,10 @@ def another_gimp_without_plugin(folder):
     make_dirs(folder.parent, "2.10")
 
 
+def damaged_worker_json(folder):
+    (folder / PLUGIN3 / "worker.json").write_text('{"command": ')
+
+
 def broken_worker(folder):
     config = folder / PLUGIN3 / "worker.json"
     command = [sys.executable, "-c", "import sys; sys.stderr.write('no torch here'); sys.exit(3)"]
@@ -64,6 +68,7 @@ def broken_worker(folder):
     (not_executable, "is not executable"),
     (older_version, "the plug-in is version 0.0.1"),
     (another_gimp_without_plugin, "GIMP 2.10 (%s): the plug-in is not installed"),
+    (damaged_worker_json, "worker.json is damaged"),
     (broken_worker, "the engine does not start through"),
 ])
 def test_each_problem_is_named_with_its_fix(installed, capsys, damage, words):
@@ -106,3 +111,12 @@ def test_check_with_the_real_engine_and_no_weights(home, commands, capsys):
                for line in lines)
     (problem,) = problems(lines)
     assert problem.startswith("PROBLEM googlenet weights are missing")
+
+
+def test_a_flatpak_gimps_engine_is_checked_the_way_the_host_starts_it(home, venv, commands, capsys):
+    make_dirs(home, ".var", "app", "org.gimp.GIMP", "config", "GIMP", "3.0")
+    assert run_install(venv, "--worker-command", HEALTHY_WORKER) == 0
+    capsys.readouterr()
+    status, lines = check(capsys, "--worker-command", HEALTHY_WORKER)
+    assert status == 0
+    assert any("engine command: flatpak-spawn --host " in line for line in lines)

@@ -1,7 +1,7 @@
 """The engine's venv: pip runs only when the requirements stamp says so; the engine every time."""
 import os
 
-from conftest import ENGINE_VENV, install, make_dirs, make_venv, run_install
+from install_helpers import ENGINE_VENV, install, make_dirs, make_venv, run_install
 
 
 def pip_runs(commands):

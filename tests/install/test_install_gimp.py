@@ -6,7 +6,7 @@ import shlex
 
 import pytest
 
-from conftest import ROOT, install, make_dirs, make_venv, run_install, tree
+from install_helpers import ROOT, install, make_dirs, make_venv, run_install, tree
 
 GIMP3 = os.path.join("plug-ins", "inceptionism-gimp3")
 GIMP2_LIB = os.path.join("plug-ins", "inceptionism-gimp2-lib")
@@ -191,3 +191,8 @@ def test_dry_run_touches_nothing(home, monkeypatch, capsys, args):
     assert install.main(["--dry-run", "--torch", "cpu"] + args) == 0
     assert tree(home) == before
     assert "would " in capsys.readouterr().out
+
+
+def test_a_gimp_dir_that_was_found_anyway_counts_once(home):
+    folder = make_dirs(home, ".config", "GIMP", "3.0")
+    assert [f.path for f in install.find_gimp_folders([str(folder)])] == [str(folder)]

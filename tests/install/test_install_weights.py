@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from conftest import install, make_dirs, run_install
+from install_helpers import install, make_dirs, run_install
 
 GOOD = bytes(range(256)) * 400  # 100 kB standing in for a network's weights
 FILE = "googlenet-%s.pth" % hashlib.sha256(GOOD).hexdigest()[:8]

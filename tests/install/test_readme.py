@@ -3,7 +3,7 @@ import os
 import re
 
 import readme_settings
-from conftest import ROOT
+from install_helpers import ROOT
 
 
 def test_settings_section_matches_the_tables():

@@ -3,7 +3,7 @@ import os
 import subprocess
 import sys
 
-from conftest import ROOT
+from install_helpers import ROOT
 
 RUN = os.path.join(ROOT, "tests", "run.py")
 
