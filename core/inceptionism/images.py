@@ -34,10 +34,11 @@ def check_pixels(pixels, what="image"):
         raise InceptionismError("bad-input", "The %s must have rows, columns and channels." % what)
     height, width, channels = pixels.shape
     if height < 1 or width < 1:
-        raise InceptionismError("bad-input", "The %s is empty (%d x %d pixels)." % (what, width, height))
+        raise InceptionismError("bad-input", "The %s is empty (%d x %d pixels)."
+                                % (what, width, height))
     if channels not in (1, 2, 3, 4):
-        raise InceptionismError("bad-input", "The %s has %d channels; gray, gray+alpha, RGB or RGBA "
-                                "(1 to 4) can be dreamed on." % (what, channels))
+        raise InceptionismError("bad-input", "The %s has %d channels; gray, gray+alpha, RGB or "
+                                "RGBA (1 to 4) can be dreamed on." % (what, channels))
     if pixels.dtype not in FULL_SCALE:
         raise InceptionismError("bad-input", "The %s has %s samples; 8-bit, 16-bit or 32-bit float "
                                 "pictures can be dreamed on." % (what, pixels.dtype))

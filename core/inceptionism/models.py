@@ -39,7 +39,7 @@ RANDOM_SEED = 20150617  # the day the Inceptionism article was published
 
 
 def random_weights_requested(random_weights=None):
-    """An explicit True/False wins; otherwise INCEPTIONISM_RANDOM_WEIGHTS=1 asks for random weights."""
+    """An explicit True/False wins; else INCEPTIONISM_RANDOM_WEIGHTS=1 asks for random weights."""
     if random_weights is not None:
         return bool(random_weights)
     return os.environ.get("INCEPTIONISM_RANDOM_WEIGHTS", "") == "1"
@@ -52,67 +52,77 @@ def min_size(model):
 
 def weights_path(model, weights_file=None):
     """The weights file to use: the one given, else the installed one in paths.weights_dir()."""
-    return weights_file or os.path.join(paths.weights_dir(), catalogue.load_manifest()["models"][model]["file"])
+    return weights_file or os.path.join(paths.weights_dir(), _entry(model)["file"])
 
 
 def build(model, weights_file=None, random_weights=False, log=None):
     """The full network, frozen in eval mode and channels_last, with verified or random weights."""
+    log = log or (lambda message: None)
     if random_weights:
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(RANDOM_SEED)
-            network = _BUILDERS[model][0]()
-            _calibrate_batch_norm(network, model)
-        if log:
-            log("%s uses RANDOM weights (seed %d): good for tests, not for real dreams"
-                % (model, RANDOM_SEED))
+        network = _random_network(model)
+        log("%s uses RANDOM weights (seed %d): good for tests, not for real dreams"
+            % (model, RANDOM_SEED))
     else:
-        network = _BUILDERS[model][0]()
         path = weights_path(model, weights_file)
-        _load_weights(network, model, path)
-        if log:
-            log("%s weights loaded from %s" % (model, path))
+        network = _trained_network(model, path)
+        log("%s weights loaded from %s" % (model, path))
     network.eval().requires_grad_(False)
     return network.to(memory_format=torch.channels_last)
+
+
+def _entry(model):
+    return catalogue.load_manifest()["models"][model]
+
+
+def _random_network(model):
+    """A randomly initialised network, the same one every time, calibrated to sensible scales."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(RANDOM_SEED)
+        network = _BUILDERS[model][0]()
+        _calibrate_batch_norm(network, model)
+    return network
 
 
 def _calibrate_batch_norm(network, model):
     """Set every batch norm's statistics from random pictures, so a random network's activations
     are of order one at every depth, as a trained network's are (otherwise they shrink or grow by
     orders of magnitude per layer and deep gradients underflow)."""
-    mean, std = NORMALISATION[model]
+    mean, std = (torch.tensor(v).view(1, 3, 1, 1) for v in NORMALISATION[model])
     for module in network.modules():
         if isinstance(module, torch.nn.BatchNorm2d):
             module.reset_running_stats()
             module.momentum = None  # cumulative average over the calibration batch
-    pictures = torch.rand(2, 3, 128, 128)
     network.train()
     with torch.no_grad():
-        network((pictures - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1))
+        network((torch.rand(2, 3, 128, 128) - mean) / std)
 
 
-def _load_weights(network, model, path):
-    entry = catalogue.load_manifest()["models"][model]
-    fix = ("Run install.py again, or download %s and pass it with --weights FILE."
-           % entry["url"])
+def _trained_network(model, path):
+    """The network with the weights in path, once path is known to be the published file."""
+    how_to_fix = ("Run install.py again, or download %s and pass it with --weights FILE."
+                  % _entry(model)["url"])
     if not os.path.isfile(path):
         raise InceptionismError(
-            "missing-weights", "The %s weights are not installed: %s is missing. Run install.py to "
-            "download them into %s, or download %s yourself and pass it with --weights FILE."
-            % (model, path, paths.weights_dir(), entry["url"]))
-    if not paths.sha256_matches(path, entry["sha256"]):
-        raise InceptionismError("bad-weights", "The %s weights file %s is damaged or not the right "
-                                "file (its checksum does not match). %s" % (model, path, fix))
+            "missing-weights", "The %s weights are not installed: %s is missing. Run install.py "
+            "to download them into %s, or download %s yourself and pass it with --weights FILE."
+            % (model, path, paths.weights_dir(), _entry(model)["url"]))
+    if not paths.sha256_matches(path, _entry(model)["sha256"]):
+        raise InceptionismError("bad-weights", "The %s weights file %s is damaged or not the "
+                                "right file (its checksum does not match). %s"
+                                % (model, path, how_to_fix))
+    network = _BUILDERS[model][0]()
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
-        state = dict((k, v) for k, v in state.items() if not k.startswith(_AUX_PREFIXES))
-        network.load_state_dict(state)
-    except Exception as error:  # any unreadable or mismatched file is the same problem to an artist
-        raise InceptionismError("bad-weights", "The %s weights file %s cannot be read. %s"
-                                % (model, path, fix), detail=repr(error))
+        network.load_state_dict(dict((key, value) for key, value in state.items()
+                                     if not key.startswith(_AUX_PREFIXES)))
+    except Exception as error:  # unreadable, truncated or another network's: all unusable
+        raise InceptionismError("bad-weights", "The %s weights file %s cannot be used. %s"
+                                % (model, path, how_to_fix), detail=repr(error))
+    return network
 
 
 class Network(torch.nn.Module):
-    """A network cut after some layers: normalise() pixels, then call it for {layer: activations}."""
+    """A network cut after some layers: normalise() pixels, then call it: {layer: activations}."""
 
     def __init__(self, model, full_network, layer_names):
         super().__init__()

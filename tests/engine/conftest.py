@@ -11,7 +11,8 @@ def picture(height, width, channels=3, dtype=np.uint8, seed=0):
     rng = np.random.RandomState(seed)
     y, x = np.mgrid[0:height, 0:width].astype(np.float32)
     planes = [0.5 + 0.4 * np.sin(x / 7.0 + k) * np.cos(y / 5.0 - k) for k in range(channels)]
-    values = np.clip(np.stack(planes, axis=2) + rng.uniform(-0.05, 0.05, (height, width, channels)), 0, 1)
+    noise = rng.uniform(-0.05, 0.05, (height, width, channels))
+    values = np.clip(np.stack(planes, axis=2) + noise, 0, 1)
     return images.encode(values.astype(np.float32), dtype)
 
 

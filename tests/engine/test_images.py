@@ -6,7 +6,8 @@ import torch
 from inceptionism import images
 from inceptionism.errors import InceptionismError
 
-KINDS = [(channels, dtype) for channels in (1, 2, 3, 4) for dtype in (np.uint8, np.uint16, np.float32)]
+KINDS = [(channels, dtype) for channels in (1, 2, 3, 4)
+         for dtype in (np.uint8, np.uint16, np.float32)]
 
 
 @pytest.mark.parametrize("channels,dtype", KINDS)
@@ -107,7 +108,8 @@ def test_files_keep_channels_and_bit_depth(make_picture, tmp_path, channels, dty
 def test_float_pictures_are_written_as_16_bit_png(make_picture, tmp_path):
     pixels = make_picture(4, 4, 3, np.float32)
     images.write_image(str(tmp_path / "f.png"), pixels)
-    assert np.array_equal(images.read_image(str(tmp_path / "f.png")), images.encode(pixels, np.uint16))
+    expected = images.encode(pixels, np.uint16)
+    assert np.array_equal(images.read_image(str(tmp_path / "f.png")), expected)
 
 
 def test_16_bit_pictures_need_png(make_picture, tmp_path):

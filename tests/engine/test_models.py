@@ -26,7 +26,8 @@ def full_network_activations(network, module_path, normalised):
 def test_truncated_network_computes_what_the_full_one_does(random_build, model, layer):
     full = random_build(model)
     network = models.Network(model, full, [layer])
-    pictures = network.normalise(torch.rand(1, 3, 80, 96, generator=torch.Generator().manual_seed(0)))
+    generator = torch.Generator().manual_seed(0)
+    pictures = network.normalise(torch.rand(1, 3, 80, 96, generator=generator))
     with torch.no_grad():
         cut = network(pictures)[layer]
     expected = full_network_activations(full, catalogue.layer_of(model, layer).module, pictures)
@@ -104,13 +105,15 @@ def test_installed_weights_with_the_right_checksum_load(no_weights, monkeypatch,
     path, state = saved_weights(paths.weights_dir())
     trust_file(monkeypatch, path)
     loaded = models.build("googlenet").state_dict()
-    assert torch.equal(loaded["inception4c.branch1.conv.weight"], state["inception4c.branch1.conv.weight"])
+    name = "inception4c.branch1.conv.weight"
+    assert torch.equal(loaded[name], state[name])
 
 
 def test_weights_file_given_explicitly_loads(tmp_path, monkeypatch, saved_weights):
     path, state = saved_weights(str(tmp_path / "elsewhere"))
     trust_file(monkeypatch, path)
-    assert torch.equal(models.build("googlenet", weights_file=path).state_dict()["fc.bias"], state["fc.bias"])
+    loaded = models.build("googlenet", weights_file=path).state_dict()
+    assert torch.equal(loaded["fc.bias"], state["fc.bias"])
 
 
 def corrupt(path):
@@ -128,14 +131,15 @@ def test_corrupted_weights_fail_the_checksum(no_weights, monkeypatch, saved_weig
     assert caught.value.code == "bad-weights" and "install.py" in caught.value.message
 
 
-def test_unreadable_weights_with_the_right_checksum_are_rejected(no_weights, monkeypatch, saved_weights):
+def test_unreadable_weights_with_the_right_checksum_are_rejected(no_weights, monkeypatch,
+                                                                  saved_weights):
     path, _ = saved_weights(paths.weights_dir())
     with open(path, "r+b") as handle:  # a download cut off halfway
         handle.truncate(os.path.getsize(path) // 2)
     trust_file(monkeypatch, path)
     with pytest.raises(InceptionismError) as caught:
         models.build("googlenet")
-    assert caught.value.code == "bad-weights" and "cannot be read" in caught.value.message
+    assert caught.value.code == "bad-weights" and "cannot be used" in caught.value.message
 
 
 def test_weights_of_another_network_are_rejected(no_weights, monkeypatch, saved_weights):

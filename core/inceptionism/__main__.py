@@ -1,0 +1,6 @@
+"""`python -m inceptionism`: the same as the `inceptionism` command."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

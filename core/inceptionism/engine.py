@@ -1,0 +1,170 @@
+"""The engine the worker and the command line share: pixels and settings in, pixels and meta out.
+
+An Engine keeps its networks loaded between calls, so a worker that serves many dreams pays for
+torch and the weights once. It owns the policy around the recipe: settings validation, device
+choice, falling back to smaller tiles and then the CPU when a GPU runs out of memory, and
+turning any failure an artist can act on into an InceptionismError.
+"""
+import os
+import time
+
+import torch
+
+from . import __version__, dream, images, models, objectives, settings
+from .errors import InceptionismError
+
+# A guide picture is looked at about as large as the networks were trained to see.
+GUIDE_SIDE = 224
+
+# The smallest tile the out-of-memory fallback tries before leaving the GPU.
+SMALLEST_TILE = 128
+
+
+class Engine(object):
+    """Dreams with cached networks; device "auto" picks cuda, then mps, then the CPU."""
+
+    def __init__(self, device="auto", weights=None, random_weights=None, log=None):
+        """weights: {model: state-dict file} to use instead of the installed files."""
+        self.device = pick_device(device)
+        self.weights = dict(weights or {})
+        self.random_weights = models.random_weights_requested(random_weights)
+        self.log = log or (lambda message: None)
+        self._full_networks = {}
+        self._networks = {}
+
+    def info(self):
+        return {"devices": available_devices(), "device": str(self.device),
+                "models": dict((name, self._weights_state(name)) for name in models.NORMALISATION),
+                "random_weights": self.random_weights}
+
+    def dream(self, pixels, values, mask=None, guide=None, progress=None, should_stop=None):
+        """(pixels of the same shape and dtype, meta) for settings.SETTINGS "dream" values."""
+        started = time.monotonic()
+        values = validated("dream", values)
+        image, source = images.to_working(pixels)
+        plane = None if mask is None else images.mask_plane(mask, *image.shape[-2:])
+        recipe = dream.Recipe(values["octaves"], values["octave-scale"], values["iterations"],
+                              values["step-size"], values["jitter"], values["tile-size"])
+
+        def attempt(device, tile_size):
+            network = self.network(values["model"], [values["layer"]], device)
+            objective = self._objective(network, values, guide)
+            return dream.deep_dream(image.to(device), network, objective,
+                                    recipe._replace(tile_size=tile_size), values["seed"],
+                                    None if plane is None else plane.to(device), progress,
+                                    should_stop).cpu()
+
+        dreamed, device = with_memory_fallback(attempt, self.device, values["tile-size"], self.log)
+        if values["preserve-colors"]:
+            dreamed = images.preserve_colors(image, dreamed)
+        result = images.from_working(dreamed, source)
+        if plane is not None:
+            result = images.blend(pixels, result, plane)
+        meta = dict(values, engine_version=__version__, random_weights=self.random_weights,
+                    device=str(device), seconds=round(time.monotonic() - started, 3))
+        return result, meta
+
+    def network(self, model, layers, device=None):
+        """The model cut after layers, on device (default: the engine's), built once and kept."""
+        device = torch.device(device or self.device)
+        key = (model, tuple(sorted(layers)), str(device))
+        if key not in self._networks:
+            self._networks[key] = models.Network(model, self._full_network(model, device), layers)
+        return self._networks[key]
+
+    def _full_network(self, model, device):
+        key = (model, str(device))
+        if key not in self._full_networks:
+            built = models.build(model, self.weights.get(model), self.random_weights, self.log)
+            self._full_networks[key] = built.to(device)
+        return self._full_networks[key]
+
+    def _weights_state(self, model):
+        if self.random_weights:
+            return "random"
+        installed = os.path.isfile(models.weights_path(model, self.weights.get(model)))
+        return "present" if installed else "missing"
+
+    def _objective(self, network, values, guide):
+        layer, channel = values["layer"], values["channel"]
+        if guide is not None:
+            if channel >= 0:
+                raise InceptionismError("bad-settings", "Choose either a channel or a guide "
+                                        "picture, not both (set channel to -1).")
+            return objectives.guide(layer, guide_activations(network, guide, layer))
+        if channel < 0:
+            return objectives.layer_l2(layer)
+        if channel >= network.channels[layer]:
+            raise InceptionismError("bad-settings", "Layer %s has %d channels: choose a channel "
+                                    "from 0 to %d." % (layer, network.channels[layer],
+                                                       network.channels[layer] - 1))
+        return objectives.layer_l2(layer, channel)
+
+
+def validated(procedure, values):
+    """settings.validate, with its ValueError in an artist's words as a bad-settings error."""
+    try:
+        return settings.validate(procedure, values)
+    except ValueError as error:
+        text = str(error)
+        raise InceptionismError("bad-settings", text[:1].upper() + text[1:] + ".")
+
+
+def guide_activations(network, guide, layer):
+    """The layer's activations for a guide picture shown at about GUIDE_SIDE pixels."""
+    images.check_pixels(guide, "guide picture")
+    rgb, _ = images.to_working(guide)
+    scale = float(GUIDE_SIDE) / max(rgb.shape[-2:])
+    size = [max(network.min_size, int(round(side * scale))) for side in rgb.shape[-2:]]
+    with torch.no_grad():
+        return network(network.normalise(dream.resize(rgb.to(network.mean.device), size)))[layer]
+
+
+def with_memory_fallback(attempt, device, tile_size, log):
+    """(attempt(device, tile) result, device used): on a GPU out of memory, halve the tile down to
+    SMALLEST_TILE, then move to the CPU; out of memory on the CPU is an out-of-memory error."""
+    device = torch.device(device)
+    while True:
+        try:
+            return attempt(device, tile_size), device
+        except (MemoryError, RuntimeError) as error:
+            if not _is_out_of_memory(error):
+                raise
+            if device.type == "cpu":
+                raise InceptionismError("out-of-memory", detail=repr(error))
+            if device.type == "cuda":
+                torch.cuda.empty_cache()
+            if tile_size // 2 >= SMALLEST_TILE:
+                tile_size //= 2
+                log("%s ran out of memory: trying again with %d-pixel tiles" % (device, tile_size))
+            else:
+                device = torch.device("cpu")
+                log("the GPU ran out of memory: dreaming on the CPU instead (slower)")
+
+
+def _is_out_of_memory(error):
+    return isinstance(error, (MemoryError, torch.OutOfMemoryError)) or "out of memory" in str(error)
+
+
+def available_devices():
+    """Usable devices, best first: each CUDA GPU, Apple's mps, then the CPU."""
+    devices = ["cuda:%d" % index for index in range(torch.cuda.device_count())]
+    if torch.backends.mps.is_available():
+        devices.append("mps")
+    return devices + ["cpu"]
+
+
+def pick_device(name):
+    """The torch.device for "auto" or a device name; bad-settings naming the usable ones."""
+    devices = available_devices()
+    if name == "auto":
+        return torch.device(devices[0])
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        device = None
+    wanted = "cuda:0" if str(device) == "cuda" else str(device)
+    if device is None or wanted not in devices:
+        raise InceptionismError("bad-settings", "Device %r cannot be used here; choose auto or one "
+                                "of: %s." % (name, ", ".join(devices)))
+    return device

@@ -1,0 +1,111 @@
+"""The `inceptionism` command: a real dream end to end, the layer list, one-line mistakes."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from inceptionism import catalogue, cli, images, settings
+
+CORE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                    "core")
+
+
+def run_command(*args, **env):
+    """`python -m inceptionism ARGS` in a fresh process; (exit code, stdout, stderr)."""
+    environment = dict(os.environ, PYTHONPATH=CORE, **env)
+    environment.pop("INCEPTIONISM_RANDOM_WEIGHTS", None)
+    done = subprocess.run([sys.executable, "-m", "inceptionism"] + list(args), env=environment,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_dream_end_to_end_keeps_a_16_bit_rgba_picture_16_bit_rgba(tmp_path, make_picture):
+    pixels = make_picture(40, 52, 4, np.uint16)
+    source, target = str(tmp_path / "in.png"), str(tmp_path / "out.png")
+    images.write_image(source, pixels)
+    code, _, err = run_command("dream", source, target, "--random-weights", "--layer",
+                               "inception3a", "--octaves", "2", "--iterations", "2", "--seed", "3")
+    assert code == 0, err
+    result = images.read_image(target)
+    assert result.shape == pixels.shape and result.dtype == np.uint16
+    assert np.array_equal(result[:, :, 3], pixels[:, :, 3])
+    assert not np.array_equal(result[:, :, :3], pixels[:, :, :3])
+    assert "RANDOM" in err
+
+
+def test_a_missing_input_is_one_line_without_traceback(tmp_path):
+    code, _, err = run_command("dream", str(tmp_path / "nowhere.png"), str(tmp_path / "out.png"),
+                               "--random-weights")
+    assert code != 0 and "Traceback" not in err
+    assert err.strip().splitlines() == ["inceptionism: Cannot read the picture %s: "
+                                        "No such file or directory" % (tmp_path / "nowhere.png")]
+
+
+def test_layers_lists_every_layer_with_what_it_looks_like():
+    code, out, _ = run_command("layers")
+    assert code == 0
+    for model in catalogue.model_names():
+        assert model + ":" in out
+        for layer in catalogue.LAYERS[model]:
+            assert "%-12s %s" % (layer.name, layer.look) in out
+
+
+def test_layers_of_one_model_prints_only_that_model(capsys):
+    cli.main(["layers", "--model", "resnet50"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("resnet50:") and len(lines) == 1 + len(catalogue.LAYERS["resnet50"])
+    assert "(default)" in [line for line in lines if "layer3" in line][0]
+
+
+@pytest.fixture
+def small_picture(tmp_path, make_picture):
+    path = str(tmp_path / "in.png")
+    images.write_image(path, make_picture(24, 24))
+    return path
+
+
+@pytest.mark.parametrize("options,words", [
+    (["--layer", "inception9z"], "unknown layer 'inception9z'"),
+    (["--octaves", "0"], "Octaves must be between 1 and 8"),
+    (["--step-size", "lots"], "Step-size must be a number"),
+    (["--layer", "inception4c:x"], "inception4c:12"),
+    (["--colour"], "unrecognized arguments: --colour"),
+])
+def test_mistakes_are_one_line_on_stderr(small_picture, tmp_path, capsys, options, words):
+    try:
+        code = cli.main(["dream", small_picture, str(tmp_path / "out.png"), "--random-weights"]
+                        + options)
+    except SystemExit as exit:  # argparse's own mistakes exit from inside parse_args
+        code = exit.code
+    err = capsys.readouterr().err
+    assert code != 0 and len(err.strip().splitlines()) == 1 and words in err
+
+
+def test_missing_weights_are_one_line_naming_the_fix(small_picture, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("INCEPTIONISM_HOME", str(tmp_path))
+    monkeypatch.delenv("INCEPTIONISM_RANDOM_WEIGHTS", raising=False)
+    assert cli.main(["dream", small_picture, str(tmp_path / "out.png")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "install.py" in err[0] and "--weights" in err[0]
+
+
+@pytest.mark.parametrize("options,expected", [
+    (["--layer", "mixed5b"], {"model": "inception_v3", "layer": "mixed5b"}),
+    (["--layer", "inception4c:12"], {"model": "googlenet", "layer": "inception4c", "channel": 12}),
+    (["--model", "vgg16"], {"model": "vgg16", "layer": "conv4-3"}),
+    (["--octave-scale", "1.5", "--preserve-colors"],
+     {"octave-scale": "1.5", "preserve-colors": True}),
+])
+def test_options_become_settings_with_model_and_layer_completed(options, expected):
+    args = cli.build_parser().parse_args(["dream", "a.png", "b.png"] + options)
+    assert cli.dream_values(args) == expected
+
+
+def test_every_dream_setting_is_an_option(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["dream", "--help"])
+    help_text = capsys.readouterr().out
+    for setting in settings.for_procedure("dream"):
+        assert "--" + setting.name in help_text

@@ -1,0 +1,118 @@
+"""The recipe: it climbs its objective, respects masks and seeds, tiles without changing the
+gradient, reports progress and stops when asked."""
+import random
+
+import pytest
+import torch
+
+from inceptionism import dream, models, objectives
+from inceptionism.errors import Cancelled
+
+RECIPE = dream.Recipe(octaves=2, octave_scale=1.4, iterations=3, step_size=0.02, jitter=8,
+                      tile_size=512)
+
+
+@pytest.fixture(scope="module")
+def network(googlenet):
+    return models.Network("googlenet", googlenet, ["conv1", "inception3a"])
+
+
+def as_tensor(pixels):
+    return torch.from_numpy(pixels).permute(2, 0, 1)[None].contiguous()
+
+
+@pytest.fixture
+def image(make_picture):
+    return as_tensor(make_picture(48, 64, 3, "float32"))
+
+
+def objective_value(network, objective, image):
+    with torch.no_grad():
+        return objective(network(network.normalise(image))).item()
+
+
+def test_the_objective_rises_over_iterations(network, image):
+    # Without jitter the picture the objective is measured on is the one the steps climb on.
+    objective = objectives.layer_l2("inception3a")
+    values = [objective_value(network, objective, image)]
+    for iterations in (2, 4):
+        recipe = RECIPE._replace(octaves=1, iterations=iterations, jitter=0)
+        dreamed = dream.deep_dream(image, network, objective, recipe)
+        values.append(objective_value(network, objective, dreamed))
+    assert values[0] < values[1] < values[2]
+
+
+def test_same_seed_same_picture_other_seed_other_picture(network, image):
+    objective = objectives.layer_l2("inception3a")
+    first, again, other = (dream.deep_dream(image, network, objective, RECIPE, seed=seed)
+                           for seed in (7, 7, 8))
+    assert torch.equal(first, again)
+    assert not torch.equal(first, other)
+
+
+def test_a_zero_mask_leaves_every_pixel_as_it_was(network, image):
+    mask = torch.zeros(1, 1, 48, 64)
+    result = dream.deep_dream(image, network, objectives.layer_l2("inception3a"), RECIPE, mask=mask)
+    assert torch.equal(result, image)
+
+
+def test_tiled_gradient_equals_whole_gradient_away_from_the_seams(network, make_picture):
+    picture = as_tensor(make_picture(96, 96, 3, "float32"))
+    objective = objectives.layer_l2("conv1")  # a 7-pixel field of view: seams reach 6 pixels
+    whole = dream.gradient(picture, network, objective, tile_size=96)
+    tiled = dream.gradient(picture, network, objective, tile_size=48, offset=(0, 0))
+    away = torch.ones(96, dtype=torch.bool)
+    away[48 - 8:48 + 8] = False
+    torch.testing.assert_close(tiled[:, :, away][:, :, :, away], whole[:, :, away][:, :, :, away])
+    assert not torch.allclose(tiled, whole)  # the seams do differ: the comparison can fail
+    assert (tiled - whole).abs().sum() < 0.1 * whole.abs().sum()
+
+
+def test_one_tile_is_the_plain_gradient(network, image):
+    objective = objectives.layer_l2("inception3a")
+    leaf = network.normalise(image).detach().requires_grad_(True)
+    expected = torch.autograd.grad(objective(network(leaf)), leaf)[0]
+    torch.testing.assert_close(dream.gradient(image, network, objective, tile_size=512), expected)
+
+
+def test_cancel_stops_within_one_step(network, image):
+    steps = []
+    counted = objectives.Objective(lambda acts: steps.append(1) or (acts["conv1"] ** 2).mean(),
+                                   ["conv1"], "counted")
+    asked = []
+    with pytest.raises(Cancelled):
+        dream.deep_dream(image, network, counted, RECIPE._replace(iterations=10),
+                         should_stop=lambda: asked.append(1) or len(asked) > 4)
+    assert len(steps) == 4
+
+
+def test_progress_climbs_to_one_with_a_stage_and_an_eta(network, image):
+    reports = []
+    dream.deep_dream(image, network, objectives.layer_l2("conv1"), RECIPE,
+                     progress=lambda fraction, stage, eta: reports.append((fraction, stage, eta)))
+    fractions = [fraction for fraction, _, _ in reports]
+    assert len(reports) == RECIPE.octaves * RECIPE.iterations
+    assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
+    assert reports[0][1] == "octave 1 of 2, step 1 of 3"
+    assert all(eta >= 0 for _, _, eta in reports)
+
+
+@pytest.mark.parametrize("length,tile,offset", [(100, 30, 0), (100, 30, 7), (100, 30, 29),
+                                                (61, 30, 1), (512, 128, 100), (40, 64, 5)])
+def test_tiles_cover_the_picture_in_pieces_the_network_accepts(length, tile, offset):
+    spans = dream.tile_spans(length, tile, offset, minimum=15)
+    assert spans[0][0] == 0 and spans[-1][1] == length
+    assert all(stop == start for (_, stop), (start, _) in zip(spans, spans[1:]))
+    assert all(15 <= stop - start < tile + 15 for start, stop in spans)
+    assert all(start % tile == offset % tile for start, _ in spans[1:])
+
+
+def test_random_tile_offsets_move_the_seams_every_step():
+    rng = random.Random(0)
+    seams = set(dream.tile_spans(300, 64, rng.randrange(64), 15)[1][0] for _ in range(20))
+    assert len(seams) > 10
+
+
+def test_octaves_grow_to_the_picture_size_never_below_the_network_minimum():
+    assert dream.octave_sizes((100, 200), 3, 2.0, 15) == [(25, 50), (50, 100), (100, 200)]
+    assert dream.octave_sizes((4, 300), 2, 1.5, 15) == [(15, 200), (15, 300)]
