@@ -25,7 +25,7 @@ def _setting(name, kind, default, label, help, low=None, high=None, choices=None
 
 
 def _layer_choices():
-    return [(layer.name, "%s \u2014 %s (%s)" % (layer.name, layer.look, model))
+    return [(layer.name, u"%s \u2014 %s (%s)" % (layer.name, layer.look, model))
             for model in catalogue.model_names() for layer in catalogue.LAYERS[model]]
 
 
