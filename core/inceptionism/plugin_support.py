@@ -9,7 +9,16 @@ import os
 import time
 from collections import namedtuple
 
-from . import client, errors, paths, protocol
+from . import client, errors, paths, protocol, settings
+
+MENU_PATH = "<Image>/Filters/Artistic/Inceptionism"
+RECIPE_PARASITE = "inceptionism-recipe"
+# PDB name -> (settings procedure, menu label, what it does): both GIMPs register these.
+PROCEDURES = {
+    "python-fu-inceptionism-dream": (
+        "dream", "_Dream...",
+        "Let an ImageNet network dream on the layer: it paints more of what it sees."),
+}
 
 # Interleaved pixels as on the wire: channels 1-4, dtype "u8", "u16" or "f32", data bytes.
 Pixels = namedtuple("Pixels", "width height channels dtype data")
@@ -78,6 +87,34 @@ def layer_name(meta):
     title, details = _NAMING[meta["procedure"]]
     name = u" \u00b7 ".join([title] + [_text(part) for part in details(meta["settings"])])
     return name + u" (random weights)" if meta.get("random_weights") else name
+
+
+def procedure_help(procedure):
+    """The procedure's help text: each setting's label and what it does."""
+    return "\n".join("%s: %s" % (s.label, s.help) for s in settings.for_procedure(procedure))
+
+
+def check_source(is_layer, is_group, is_indexed):
+    """Raise bad-input, in the artist's words, when a drawable is nothing to dream from."""
+    if not is_layer:
+        raise _bad_input("Dreams are painted from a layer. "
+                         "Select a layer, not a channel or a mask.")
+    if is_group:
+        raise _bad_input("This is a layer group. Select one of its layers, "
+                         "or merge the group into one layer first.")
+    if is_indexed:
+        raise _bad_input(u"Indexed-colour images cannot be dreamed on. "
+                         u"Convert the image first: Image \u25b8 Mode \u25b8 RGB.")
+
+
+def selection_misses_layer():
+    """The error for a selection that leaves nothing of the layer to dream on."""
+    return _bad_input(u"The selection does not touch this layer. "
+                      u"Select part of the layer, or Select \u25b8 None to dream on all of it.")
+
+
+def _bad_input(message):
+    return errors.InceptionismError("bad-input", message)
 
 
 def recipe_json(meta):
