@@ -1,0 +1,203 @@
+"""The GIMP 2.10 plug-in, run by the stubs in a real Python 2.7 with this checkout's engine.
+
+Each case is one plug-in process, as GIMP starts one per run, on a tiny image with a random-weight
+network and the lightest settings; the tests read what drive.py recorded. They expect the same
+outcomes as the GIMP 3 end-to-end tests (tests/e2e/test_gimp3_dream.py), except that GIMP 2.10
+plug-ins work in 8 bits.
+"""
+import base64
+import json
+
+import numpy as np
+import pytest
+
+from inceptionism import errors, plugin_support
+
+import gimp2_run
+
+pytestmark = [pytest.mark.py27, pytest.mark.slow]
+
+FAST = {"layer": "conv2", "octaves": 1, "iterations": 2, "step-size": 0.03}
+SIZE = [64, 48]
+RGB_IMAGE, RGBA_IMAGE, GRAY_IMAGE = 0, 1, 2
+
+
+def noninteractive(image, values=FAST):
+    return {"run_mode": "noninteractive", "image": dict({"size": SIZE}, **image),
+            "arguments": gimp2_run.pdb_arguments("dream", values)}
+
+
+def interactive(image):
+    """From the menu: GIMP passes only the image and drawable; the artist edits the dialog."""
+    return {"run_mode": "interactive", "image": dict({"size": SIZE}, **image),
+            "dialog_edits": gimp2_run.dialog_edits("dream", FAST)}
+
+
+def rectangle(x, y, width, height, feather=0):
+    return {"shape": "rectangle", "rect": [x, y, width, height], "feather": feather}
+
+
+DREAMED = {
+    "whole": interactive({}),
+    "rectangle": noninteractive({"selection": rectangle(8, 6, 24, 20)}),
+    "feathered_ellipse": noninteractive({"selection": {"shape": "ellipse",
+                                                       "rect": [12, 8, 36, 28], "feather": 8}}),
+    # a 40x30 layer at (10, 8) on a 64x48 canvas, with a selection reaching over its corner
+    "offsets": noninteractive({"layer_size": [40, 30], "offsets": [10, 8],
+                               "selection": rectangle(0, 0, 30, 24)}),
+    "transparency": noninteractive({"alpha": True}),
+    "gray": noninteractive({"mode": "gray"}),
+    "inside_a_group": noninteractive({"group": True}),
+}
+REFUSED = {
+    "indexed": (noninteractive({"mode": "indexed"}), "Indexed-colour images"),
+    "layer_group": (noninteractive({"group": True, "target": "group"}), "layer group"),
+    "selection_outside_layer": (noninteractive({"layer_size": [20, 20], "offsets": [40, 24],
+                                                "selection": rectangle(0, 0, 16, 16)}),
+                                "selection does not touch this layer"),
+    "layer_of_another_network": (noninteractive({}, dict(FAST, model="vgg16")),
+                                 "belongs to googlenet"),
+    "option_out_of_range": (dict(noninteractive({}), arguments=[99] + gimp2_run.pdb_arguments(
+        "dream", FAST)[1:]), "Choose a Network from the list"),
+}
+
+
+@pytest.fixture(scope="module")
+def gimp2(tmp_path_factory):
+    return gimp2_run.Gimp2(str(tmp_path_factory.mktemp("gimp2")))
+
+
+@pytest.fixture(scope="module")
+def runs(gimp2, tmp_path_factory):
+    """Every case run once: {name: drive.py's record}."""
+    cases = dict(DREAMED, **dict((name, case) for name, (case, _) in REFUSED.items()))
+    records = dict((name, gimp2.run(name, case)) for name, case in sorted(cases.items()))
+    broken = gimp2_run.Gimp2(str(tmp_path_factory.mktemp("gimp2-broken")),
+                             ["/nonexistent/inceptionism-venv/bin/python", "-m",
+                              "inceptionism.worker"])
+    records["worker_missing"] = broken.run("worker_missing", noninteractive({}))
+    return records
+
+
+def pixels(encoded, layer):
+    width, height = layer["size"]
+    return np.frombuffer(base64.b64decode(encoded), np.uint8).reshape(height, width, -1)
+
+
+def new_layer(run):
+    assert run["result"]["status"] == "success", run["output"]
+    assert len(run["new"]) == 1, "expected one new layer, got %r" % run["new"]
+    return run["new"][0]
+
+
+def find(rows, item_id):
+    return next(row for row in rows if row["id"] == item_id)
+
+
+@pytest.mark.parametrize("name", sorted(DREAMED) + sorted(REFUSED) + ["worker_missing"])
+def test_the_source_layer_stays_bit_identical(runs, name):
+    assert runs[name]["source_unchanged"]
+
+
+@pytest.mark.parametrize("name", sorted(DREAMED))
+def test_the_new_layer_sits_right_above_the_source(runs, name):
+    run = runs[name]
+    layer = new_layer(run)
+    source_before = find(run["layers_before"], run["source"]["id"])
+    source_after = find(run["layers_after"], source_before["id"])
+    placed = find(run["layers_after"], layer["id"])
+    assert (placed["parent"], placed["position"]) == (source_before["parent"],
+                                                      source_before["position"])
+    assert source_after["position"] == source_before["position"] + 1
+    assert len(run["layers_after"]) == len(run["layers_before"]) + 1
+
+
+@pytest.mark.parametrize("name, offsets, size", [
+    ("whole", [0, 0], SIZE),
+    ("rectangle", [8, 6], [24, 20]),
+    ("offsets", [10, 8], [20, 16]),
+    ("transparency", [0, 0], SIZE),
+    ("gray", [0, 0], SIZE),
+    ("inside_a_group", [0, 0], SIZE),
+])
+def test_the_new_layer_covers_exactly_the_selected_part(runs, name, offsets, size):
+    layer = new_layer(runs[name])
+    assert (layer["offsets"], layer["size"]) == (offsets, size)
+
+
+def test_a_feathered_selection_becomes_the_new_layers_mask(runs):
+    run = runs["feathered_ellipse"]
+    layer = new_layer(run)
+    x1, y1, x2, y2 = run["selection_bounds"]
+    assert (layer["offsets"], layer["size"]) == ([x1, y1], [x2 - x1, y2 - y1])
+    assert layer["mask"], "a soft selection needs a layer mask"
+    assert np.array_equal(pixels(layer["mask"], layer), pixels(layer["selection_under"], layer))
+
+
+@pytest.mark.parametrize("name", sorted(set(DREAMED) - {"feathered_ellipse"}))
+def test_hard_or_no_selections_need_no_mask(runs, name):
+    assert new_layer(runs[name])["mask"] is None
+
+
+@pytest.mark.parametrize("name", sorted(DREAMED))
+def test_the_selected_pixels_are_dreamed(runs, name):
+    layer = new_layer(runs[name])
+    dreamed = pixels(layer["pixels"], layer).astype(int)
+    source = pixels(layer["source_under"], layer).astype(int)
+    coverage = pixels(layer["selection_under"], layer)[..., 0]
+    selected = coverage == 255 if coverage.any() else np.ones(coverage.shape, bool)
+    changed = (dreamed != source).any(axis=-1)[selected]
+    assert changed.mean() > 0.5, "only %.0f%% of the selected pixels changed" % (
+        100 * changed.mean())
+
+
+def test_transparency_passes_through_unchanged(runs):
+    layer = new_layer(runs["transparency"])
+    assert layer["type"] == runs["transparency"]["source"]["type"] == RGBA_IMAGE
+    assert np.array_equal(pixels(layer["pixels"], layer)[..., 3],
+                          pixels(layer["source_under"], layer)[..., 3])
+
+
+def test_a_gray_layer_stays_gray(runs):
+    layer = new_layer(runs["gray"])
+    assert (layer["type"], layer["bpp"]) == (GRAY_IMAGE, 1)
+
+
+@pytest.mark.parametrize("name", sorted(DREAMED))
+def test_the_recipe_parasite_says_how_the_layer_was_made(runs, name):
+    layer = new_layer(runs[name])
+    recipe = json.loads(layer["recipe"])
+    assert recipe["procedure"] == "dream"
+    assert dict((key, recipe["settings"][key]) for key in FAST) == FAST
+    assert recipe["random_weights"] is True
+    assert layer["name"] == plugin_support.layer_name(recipe)
+
+
+@pytest.mark.parametrize("name", sorted(DREAMED))
+def test_all_changes_are_one_undo_step_that_undo_reverts(runs, name):
+    run = runs[name]
+    assert [group for group, _ in run["undo_steps"]] == [True], run["undo_steps"]
+    assert not run["undo_group_left_open"]
+    assert run["undo_restores"], "Edit > Undo did not bring the image back as it was"
+
+
+def test_a_menu_run_asks_in_a_dialog_then_dreams(runs):
+    assert ["dialog", gimp2_run.PROCEDURE] in runs["whole"]["dialogs"]
+
+
+@pytest.mark.parametrize("name", sorted(DREAMED))
+def test_progress_is_shown(runs, name):
+    updates = [value for kind, value in runs[name]["progress"] if kind == "update"]
+    assert runs[name]["progress"][0][0] == "init" and updates and updates[-1] == 1.0
+
+
+@pytest.mark.parametrize("name, words", sorted(
+    [(name, words) for name, (_, words) in REFUSED.items()] +
+    [("worker_missing", errors.CODES["worker-missing"])]))
+def test_refusals_are_one_clear_message_and_leave_the_image_alone(runs, name, words):
+    run = runs[name]
+    assert run["result"]["status"] == "execution-error"
+    assert len(run["messages"]) == 1 and words in run["messages"][0], run["messages"]
+    assert run["result"]["error"] == run["messages"][0]
+    assert run["layers_after"] == run["layers_before"]
+    assert run["undo_steps"] == [] and run["undo_restores"]
