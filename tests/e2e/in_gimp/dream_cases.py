@@ -33,8 +33,9 @@ def pattern(width, height, channels, alpha):
 
 
 def new_image(mode="rgb", alpha=False, size=(WIDTH, HEIGHT), offsets=(0, 0),
-              precision=Gimp.Precision.U8_NON_LINEAR):
-    """An image with one patterned layer "Source" of size at offsets; returns (image, layer)."""
+              precision=Gimp.Precision.U8_NON_LINEAR, selection=None):
+    """An image with one patterned layer "Source" of size at offsets, and a rectangular selection
+    (x, y, width, height) if given; returns (image, layer)."""
     image = Gimp.Image.new_with_precision(WIDTH, HEIGHT, BASE_TYPES[mode], precision)
     layer = Gimp.Layer.new(image, "Source", size[0], size[1], LAYER_TYPES[(mode, alpha)], 100.0,
                            Gimp.LayerMode.NORMAL)
@@ -45,6 +46,8 @@ def new_image(mode="rgb", alpha=False, size=(WIDTH, HEIGHT), offsets=(0, 0),
     buffer.flush()
     image.insert_layer(layer, None, 0)
     layer.set_offsets(*offsets)
+    if selection:
+        image.select_rectangle(Gimp.ChannelOps.REPLACE, *selection)
     return image, layer
 
 
@@ -53,9 +56,7 @@ def case_whole():
 
 
 def case_rectangle():
-    image, layer = new_image()
-    image.select_rectangle(Gimp.ChannelOps.REPLACE, 8, 6, 24, 20)
-    return image, layer
+    return new_image(selection=(8, 6, 24, 20))
 
 
 def case_feathered_ellipse():
@@ -67,9 +68,7 @@ def case_feathered_ellipse():
 
 def case_offsets():
     """A 40x30 layer at (10, 8) on a 64x48 canvas, with a selection reaching over its corner."""
-    image, layer = new_image(size=(40, 30), offsets=(10, 8))
-    image.select_rectangle(Gimp.ChannelOps.REPLACE, 0, 0, 30, 24)
-    return image, layer
+    return new_image(size=(40, 30), offsets=(10, 8), selection=(0, 0, 30, 24))
 
 
 def case_transparency():
@@ -100,9 +99,7 @@ def case_layer_group():
 
 
 def case_selection_outside_layer():
-    image, layer = new_image(size=(20, 20), offsets=(40, 24))
-    image.select_rectangle(Gimp.ChannelOps.REPLACE, 0, 0, 16, 16)
-    return image, layer
+    return new_image(size=(20, 20), offsets=(40, 24), selection=(0, 0, 16, 16))
 
 
 def case_worker_missing():
