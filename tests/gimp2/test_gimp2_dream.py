@@ -49,6 +49,7 @@ DREAMED = {
     "gray": noninteractive({"mode": "gray"}),
     "inside_a_group": noninteractive({"group": True}),
 }
+BROKEN_WORKER = ["/nonexistent/inceptionism-venv/bin/python", "-m", "inceptionism.worker"]
 REFUSED = {
     "indexed": (noninteractive({"mode": "indexed"}), "Indexed-colour images"),
     "layer_group": (noninteractive({"group": True, "target": "group"}), "layer group"),
@@ -62,21 +63,27 @@ REFUSED = {
 }
 
 
-@pytest.fixture(scope="module")
-def gimp2(tmp_path_factory):
-    return gimp2_run.Gimp2(str(tmp_path_factory.mktemp("gimp2")))
+class Runs(dict):
+    """Each case's record, run on first use (so -k runs only the cases it needs)."""
+
+    def __init__(self, make_folder):
+        dict.__init__(self)
+        self.make_folder = make_folder
+        self.gimp2 = None
+
+    def __missing__(self, name):
+        if name == "worker_missing":
+            broken = gimp2_run.Gimp2(self.make_folder("gimp2-broken"), BROKEN_WORKER)
+            self[name] = broken.run(name, noninteractive({}))
+        else:
+            self.gimp2 = self.gimp2 or gimp2_run.Gimp2(self.make_folder("gimp2"))
+            self[name] = self.gimp2.run(name, DREAMED.get(name) or REFUSED[name][0])
+        return self[name]
 
 
 @pytest.fixture(scope="module")
-def runs(gimp2, tmp_path_factory):
-    """Every case run once: {name: drive.py's record}."""
-    cases = dict(DREAMED, **dict((name, case) for name, (case, _) in REFUSED.items()))
-    records = dict((name, gimp2.run(name, case)) for name, case in sorted(cases.items()))
-    broken = gimp2_run.Gimp2(str(tmp_path_factory.mktemp("gimp2-broken")),
-                             ["/nonexistent/inceptionism-venv/bin/python", "-m",
-                              "inceptionism.worker"])
-    records["worker_missing"] = broken.run("worker_missing", noninteractive({}))
-    return records
+def runs(tmp_path_factory):
+    return Runs(lambda name: str(tmp_path_factory.mktemp(name)))
 
 
 def pixels(encoded, layer):
