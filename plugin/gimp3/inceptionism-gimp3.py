@@ -18,22 +18,13 @@ PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, PLUGIN_DIR)  # the installed copy of the stdlib-only modules
 from inceptionism import catalogue, errors, plugin_support, settings  # noqa: E402
 
-MENU_PATH = "<Image>/Filters/Artistic/Inceptionism"
-RECIPE_PARASITE = "inceptionism-recipe"
 SLIDER_LIMIT = 10000  # numbers with a wider range (the seed) get a plain entry, not a slider
 EIGHT_BIT = (Gimp.Precision.U8_LINEAR, Gimp.Precision.U8_NON_LINEAR, Gimp.Precision.U8_PERCEPTUAL)
-
-# PDB name -> (settings procedure, menu label, what it does).
-PROCEDURES = {
-    "python-fu-inceptionism-dream": (
-        "dream", "_Dream...",
-        "Let an ImageNet network dream on the layer: it paints more of what it sees."),
-}
 
 
 def run(procedure, run_mode, image, drawables, config, data):
     """GIMP calls this for every procedure; the result always lands in a new layer."""
-    name = PROCEDURES[procedure.get_name()][0]
+    name = plugin_support.PROCEDURES[procedure.get_name()][0]
     if run_mode == Gimp.RunMode.INTERACTIVE and not ask(procedure, config, name):
         return procedure.new_return_values(Gimp.PDBStatusType.CANCEL, None)
     worker = {"log": None}
@@ -64,30 +55,19 @@ def dream_into_new_layer(name, image, drawables, values, worker):
 
 def source_layer(image, drawables):
     """The first selected drawable, if it is something a dream can start from."""
-    if not drawables:
-        raise bad_input("Select a layer to dream on.")
+    if not drawables:  # possible from a script
+        raise errors.InceptionismError("bad-input", "Select a layer to dream on.")
     source = drawables[0]
-    if not source.is_layer():
-        raise bad_input("Dreams are painted from a layer. Select a layer, not a channel or a mask.")
-    if source.is_group():
-        raise bad_input("This is a layer group. Select one of its layers, "
-                        "or merge the group into one layer first.")
-    if image.get_base_type() == Gimp.ImageBaseType.INDEXED:
-        raise bad_input("Indexed-colour images cannot be dreamed on. "
-                        "Convert the image first: Image \u25b8 Mode \u25b8 RGB.")
+    plugin_support.check_source(source.is_layer(), source.is_group(),
+                                image.get_base_type() == Gimp.ImageBaseType.INDEXED)
     return source
-
-
-def bad_input(message):
-    return errors.InceptionismError("bad-input", message)
 
 
 def selected_rect(source):
     """(x, y, width, height) of the selection within the layer, in layer coordinates."""
     non_empty, x, y, width, height = source.mask_intersect()
     if not non_empty:
-        raise bad_input("The selection does not touch this layer. "
-                        "Select part of the layer, or Select \u25b8 None to dream on all of it.")
+        raise plugin_support.selection_misses_layer()
     return x, y, width, height
 
 
@@ -126,7 +106,8 @@ def build_layer(image, source, rect, pixel_format, result, meta):
     _, offset_x, offset_y = source.get_offsets()
     layer.set_offsets(offset_x + x, offset_y + y)
     recipe = plugin_support.recipe_json(meta).encode("utf-8")
-    layer.attach_parasite(Gimp.Parasite.new(RECIPE_PARASITE, Gimp.PARASITE_PERSISTENT, list(recipe)))
+    layer.attach_parasite(Gimp.Parasite.new(plugin_support.RECIPE_PARASITE,
+                                            Gimp.PARASITE_PERSISTENT, list(recipe)))
     return layer
 
 
@@ -155,7 +136,7 @@ def ask(procedure, config, name):
     """The dialog, simple settings first and the advanced ones folded away; False on Cancel."""
     GimpUi.init(procedure.get_name())
     dialog = GimpUi.ProcedureDialog(procedure=procedure, config=config)
-    dialog.set_ok_label(PROCEDURES[procedure.get_name()][1].rstrip("."))
+    dialog.set_ok_label(plugin_support.PROCEDURES[procedure.get_name()][1].rstrip("."))
     table = settings.for_procedure(name)
     for setting in table:
         if setting.kind in ("int", "float") and setting.high - setting.low < SLIDER_LIMIT:
@@ -214,25 +195,21 @@ class Inceptionism(Gimp.PlugIn):
         return False  # English only, and no warnings about a missing catalogue
 
     def do_query_procedures(self):
-        return list(PROCEDURES)
+        return list(plugin_support.PROCEDURES)
 
     def do_create_procedure(self, pdb_name):
-        name, label, blurb = PROCEDURES[pdb_name]
+        name, label, blurb = plugin_support.PROCEDURES[pdb_name]
         procedure = Gimp.ImageProcedure.new(self, pdb_name, Gimp.PDBProcType.PLUGIN, run, None)
         procedure.set_image_types("*")  # indexed images get an explanation, not a grey menu
         procedure.set_sensitivity_mask(Gimp.ProcedureSensitivityMask.DRAWABLE
                                        | Gimp.ProcedureSensitivityMask.DRAWABLES)
         procedure.set_menu_label(label)
-        procedure.add_menu_path(MENU_PATH)
-        procedure.set_documentation(blurb, settings_help(name), pdb_name)
+        procedure.add_menu_path(plugin_support.MENU_PATH)
+        procedure.set_documentation(blurb, plugin_support.procedure_help(name), pdb_name)
         procedure.set_attribution("Inceptionism", "Inceptionism", "2026")
         for setting in settings.for_procedure(name):
             ARGUMENT_ADDERS[setting.kind](procedure, setting, GObject.ParamFlags.READWRITE)
         return procedure
-
-
-def settings_help(name):
-    return "\n".join("%s: %s" % (s.label, s.help) for s in settings.for_procedure(name))
 
 
 Gimp.main(Inceptionism.__gtype__, sys.argv)

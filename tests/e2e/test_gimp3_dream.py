@@ -18,7 +18,7 @@ pytestmark = pytest.mark.gimp
 CASES_SCRIPT = os.path.join(gimp3.HERE, "in_gimp", "dream_cases.py")
 FAST = {"layer": "conv2", "octaves": 1, "iterations": 2, "step-size": 0.03}
 DREAMED = ["whole", "rectangle", "feathered_ellipse", "offsets", "transparency", "gray",
-           "high_bit_depth"]
+           "high_bit_depth", "several_drawables"]
 REFUSED = {
     "indexed": "Indexed-colour images",
     "layer_group": "layer group",
@@ -115,6 +115,7 @@ def find(rows, item_id):
     ("transparency", [0, 0], [64, 48]),
     ("gray", [0, 0], [64, 48]),
     ("high_bit_depth", [0, 0], [64, 48]),
+    ("several_drawables", [0, 0], [64, 48]),
 ])
 def test_the_new_layer_covers_exactly_the_selected_part(gimp_run, name, offsets, size):
     layer = new_layer(gimp_run, name)

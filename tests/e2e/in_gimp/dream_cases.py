@@ -35,7 +35,7 @@ def pattern(width, height, channels, alpha):
 def new_image(mode="rgb", alpha=False, size=(WIDTH, HEIGHT), offsets=(0, 0),
               precision=Gimp.Precision.U8_NON_LINEAR, selection=None):
     """An image with one patterned layer "Source" of size at offsets, and a rectangular selection
-    (x, y, width, height) if given; returns (image, layer)."""
+    (x, y, width, height) if given; returns (image, drawables to pass: [the layer])."""
     image = Gimp.Image.new_with_precision(WIDTH, HEIGHT, BASE_TYPES[mode], precision)
     layer = Gimp.Layer.new(image, "Source", size[0], size[1], LAYER_TYPES[(mode, alpha)], 100.0,
                            Gimp.LayerMode.NORMAL)
@@ -48,7 +48,7 @@ def new_image(mode="rgb", alpha=False, size=(WIDTH, HEIGHT), offsets=(0, 0),
     layer.set_offsets(*offsets)
     if selection:
         image.select_rectangle(Gimp.ChannelOps.REPLACE, *selection)
-    return image, layer
+    return image, [layer]
 
 
 def case_whole():
@@ -60,10 +60,10 @@ def case_rectangle():
 
 
 def case_feathered_ellipse():
-    image, layer = new_image()
+    image, drawables = new_image()
     image.select_ellipse(Gimp.ChannelOps.REPLACE, 12, 8, 36, 28)
     Gimp.Selection.feather(image, 8.0)
-    return image, layer
+    return image, drawables
 
 
 def case_offsets():
@@ -84,18 +84,28 @@ def case_high_bit_depth():
 
 
 def case_indexed():
-    image, layer = new_image()
+    image, drawables = new_image()
     image.convert_indexed(Gimp.ConvertDitherType.NONE, Gimp.ConvertPaletteType.GENERATE, 16,
                           False, False, "")
-    return image, layer
+    return image, drawables
+
+
+def case_several_drawables():
+    """Source and a white layer above it both selected: the first one given is dreamed on."""
+    image, (source,) = new_image()
+    other = Gimp.Layer.new(image, "Other", WIDTH, HEIGHT, Gimp.ImageType.RGB_IMAGE, 100.0,
+                           Gimp.LayerMode.NORMAL)
+    other.fill(Gimp.FillType.WHITE)
+    image.insert_layer(other, None, 0)
+    return image, [source, other]
 
 
 def case_layer_group():
-    image, layer = new_image()
+    image, (layer,) = new_image()
     group = Gimp.GroupLayer.new(image, "Group")
     image.insert_layer(group, None, 0)
     image.reorder_item(layer, group, 0)
-    return image, group
+    return image, [group]
 
 
 def case_selection_outside_layer():
@@ -107,16 +117,16 @@ def case_worker_missing():
 
 
 CASES = [case_whole, case_rectangle, case_feathered_ellipse, case_offsets, case_transparency,
-         case_gray, case_high_bit_depth, case_indexed, case_layer_group,
+         case_gray, case_high_bit_depth, case_several_drawables, case_indexed, case_layer_group,
          case_selection_outside_layer, case_worker_missing]
 
 
-def dream(image, drawable):
+def dream(image, drawables):
     procedure = Gimp.get_pdb().lookup_procedure(PROCEDURE)
     config = procedure.create_config()
     config.set_property("run-mode", Gimp.RunMode.NONINTERACTIVE)
     config.set_property("image", image)
-    config.set_core_object_array("drawables", [drawable])
+    config.set_core_object_array("drawables", drawables)
     for name, value in SETTINGS.items():
         config.set_property(name, value)
     result = procedure.run(config)
@@ -186,12 +196,13 @@ def run_case(case):
     name = case.__name__[len("case_"):]
     with open(TRACE, "a") as trace:
         trace.write("case %s\n" % name)
-    image, drawable = case()
+    image, drawables = case()
+    drawable = drawables[0]
     source_format = exact_format(image, drawable)
     before = dump_drawable(name + "-before.raw", drawable, source_format)
     layers_before = layer_tree(image)
     started = time.time()
-    status, message = dream(image, drawable)
+    status, message = dream(image, drawables)
     seconds = time.time() - started
     layers_after = layer_tree(image)
     known = set(row["id"] for row in layers_before)
