@@ -15,7 +15,7 @@ import subprocess
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "inceptionism-tests")
 BULLSEYE_ROOT = os.path.join(CACHE, "python27-bullseye-root")
 ROOT_STAMP = ".inceptionism-python27-root-v1"
-LOADER = "lib64/ld-linux-x86-64.so.2"
+LOADER = "lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"  # lib64/ links to an absolute path
 LIBRARY_DIRS = ("lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu")
 
 
