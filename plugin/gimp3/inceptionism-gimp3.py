@@ -96,7 +96,8 @@ def show_progress(fraction, text):
 
 
 def build_layer(image, source, rect, pixel_format, result, meta):
-    """The finished new layer, not yet in the image: a failure here leaves the image untouched."""
+    """The finished new layer (masked by a soft or shaped selection), not yet in the image: a
+    failure here leaves the image untouched."""
     x, y, width, height = rect
     layer = Gimp.Layer.new(image, plugin_support.layer_name(meta), width, height, source.type(),
                            100.0, Gimp.LayerMode.NORMAL)
@@ -108,16 +109,16 @@ def build_layer(image, source, rect, pixel_format, result, meta):
     recipe = plugin_support.recipe_json(meta).encode("utf-8")
     layer.attach_parasite(Gimp.Parasite.new(plugin_support.RECIPE_PARASITE,
                                             Gimp.PARASITE_PERSISTENT, list(recipe)))
+    if selection_is_partial(image, layer):
+        layer.add_mask(layer.create_mask(Gimp.AddMaskType.SELECTION))
     return layer
 
 
 def insert_above(image, source, layer):
-    """One undo step: the layer above the source, masked by a soft or shaped selection."""
+    """The finished layer above the source, as one undo step."""
     image.undo_group_start()
     try:
         image.insert_layer(layer, source.get_parent(), image.get_item_position(source))
-        if selection_is_partial(image, layer):
-            layer.add_mask(layer.create_mask(Gimp.AddMaskType.SELECTION))
     finally:
         image.undo_group_end()
 
