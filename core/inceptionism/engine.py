@@ -38,7 +38,11 @@ class Engine(object):
                 "random_weights": self.random_weights}
 
     def dream(self, pixels, values, mask=None, guide=None, progress=None, should_stop=None):
-        """(pixels of the same shape and dtype, meta) for settings.SETTINGS "dream" values."""
+        """(pixels of the same shape and dtype, meta) for settings.SETTINGS "dream" values.
+
+        mask: H x W weights 0..1 (or 0..255 / 0..65535 samples), where the dream applies;
+        guide: a picture of any kind whose features the dream grows instead of the layer's own.
+        """
         started = time.monotonic()
         values = validated("dream", values)
         image, source = images.to_working(pixels)
@@ -143,7 +147,9 @@ def with_memory_fallback(attempt, device, tile_size, log):
 
 
 def _is_out_of_memory(error):
-    return isinstance(error, (MemoryError, torch.OutOfMemoryError)) or "out of memory" in str(error)
+    """CUDA raises OutOfMemoryError, MPS and the CPU allocator a RuntimeError that says so."""
+    return (isinstance(error, (MemoryError, torch.OutOfMemoryError))
+            or "out of memory" in str(error) or "can't allocate memory" in str(error))
 
 
 def available_devices():

@@ -21,6 +21,7 @@ def run_command(*args, **env):
     return done.returncode, done.stdout, done.stderr
 
 
+@pytest.mark.slow
 def test_dream_end_to_end_keeps_a_16_bit_rgba_picture_16_bit_rgba(tmp_path, make_picture):
     pixels = make_picture(40, 52, 4, np.uint16)
     source, target = str(tmp_path / "in.png"), str(tmp_path / "out.png")
@@ -109,3 +110,20 @@ def test_every_dream_setting_is_an_option(capsys):
     help_text = capsys.readouterr().out
     for setting in settings.for_procedure("dream"):
         assert "--" + setting.name in help_text
+
+
+def test_mask_and_guide_files(tmp_path, make_picture, capsys):
+    pixels = make_picture(32, 40)
+    mask = np.zeros((32, 40, 1), np.uint8)
+    mask[:, 20:] = 255
+    paths = dict((name, str(tmp_path / (name + ".png"))) for name in ("in", "mask", "guide", "out"))
+    images.write_image(paths["in"], pixels)
+    images.write_image(paths["mask"], mask)
+    images.write_image(paths["guide"], make_picture(20, 20, 3, np.uint8, seed=4))
+    code = cli.main(["dream", paths["in"], paths["out"], "--random-weights", "--layer",
+                     "inception3a", "--octaves", "1", "--iterations", "2",
+                     "--mask", paths["mask"], "--guide", paths["guide"]])
+    assert code == 0, capsys.readouterr().err
+    result = images.read_image(paths["out"])
+    assert np.array_equal(result[:, :20], pixels[:, :20])
+    assert not np.array_equal(result[:, 20:], pixels[:, 20:])

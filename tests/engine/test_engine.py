@@ -125,9 +125,14 @@ def test_gpu_out_of_memory_tries_smaller_tiles_then_the_cpu():
     assert len(lines) == 3 and "CPU" in lines[-1]
 
 
-def test_cpu_out_of_memory_is_an_out_of_memory_error():
+@pytest.mark.parametrize("failure", [
+    MemoryError(),
+    RuntimeError("[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't "
+                 "allocate memory: you tried to allocate 40000000000000 bytes."),
+])
+def test_cpu_out_of_memory_is_an_out_of_memory_error(failure):
     def attempt(device, tile):
-        raise MemoryError()
+        raise failure
     with pytest.raises(InceptionismError) as caught:
         with_memory_fallback(attempt, "cpu", 512, lambda line: None)
     assert caught.value.code == "out-of-memory"
