@@ -29,3 +29,11 @@ def test_the_readme_test_command_is_the_one_ci_runs():
 def test_the_dialog_screenshot_exists():
     (image,) = re.findall(r"\]\((docs/images/[\w-]+\.png)\)", readme_settings.readme_text())
     assert os.path.getsize(os.path.join(ROOT, image)) > 0
+
+
+def test_the_menu_the_readme_names_is_the_one_the_plugins_register():
+    from inceptionism import plugin_support
+    menu = plugin_support.MENU_PATH.replace("<Image>/", "").replace("/", " > ")
+    (line,) = [line for line in readme_settings.readme_text().splitlines() if menu in line]
+    for _, label, _ in plugin_support.PROCEDURES.values():
+        assert label.replace("_", "") in line
