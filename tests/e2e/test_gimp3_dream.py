@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import gimp3
-from inceptionism import errors, plugin_support
+from inceptionism import errors, plugin_support, settings
 
 pytestmark = pytest.mark.gimp
 
@@ -26,7 +26,7 @@ REFUSED = {
     "worker_missing": errors.CODES["worker-missing"],
 }
 
-Run = namedtuple("Run", "cases out_dir traces")
+Run = namedtuple("Run", "registered cases out_dir traces")
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def gimp_run():
                                               "INCEPTIONISM_E2E_TRACE": session.inside(trace)})
         results = read_results(launch)
         assert results["registered"], "GIMP did not register the plug-in:\n" + launch.stderr
-        yield Run(results["cases"], launch.out_dir, read_traces(trace))
+        yield Run(results["registered"], results["cases"], launch.out_dir, read_traces(trace))
     finally:
         session.close()
 
@@ -84,6 +84,16 @@ def selected(run, layer):
     """Which pixels of the new layer the selection covers fully (all when nothing is selected)."""
     coverage = pixels(run, layer["selection_under"])[..., 0]
     return coverage == 255 if coverage.any() else np.ones(coverage.shape, bool)
+
+
+def test_gimp_registers_every_procedure_with_the_settings_table_as_arguments(gimp_run):
+    assert sorted(gimp_run.registered) == sorted(plugin_support.PROCEDURES)
+    for pdb_name, (name, label, _) in plugin_support.PROCEDURES.items():
+        declared = gimp_run.registered[pdb_name]
+        assert declared["menu_label"] == label
+        assert declared["menu_paths"] == [plugin_support.MENU_PATH]
+        assert declared["arguments"] == ["run-mode", "image", "drawables"] + [
+            s.name for s in settings.for_procedure(name)]
 
 
 @pytest.mark.parametrize("name", DREAMED + sorted(REFUSED))

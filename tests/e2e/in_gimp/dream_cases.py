@@ -234,9 +234,22 @@ def break_worker():
     return restore
 
 
+def registered():
+    """How GIMP sees each Inceptionism procedure it registered: {name: declaration}."""
+    pdb = Gimp.get_pdb()
+    names = pdb.query_procedures("python-fu-inceptionism-.*", "", "", "", "", "", "", "")
+    return dict((name, declaration(pdb.lookup_procedure(name))) for name in names)
+
+
+def declaration(procedure):
+    return {"menu_label": procedure.get_menu_label(), "menu_paths": procedure.get_menu_paths(),
+            "image_types": procedure.get_image_types(),
+            "arguments": [spec.name for spec in procedure.get_arguments()]}
+
+
 def main():
-    results = {"registered": Gimp.get_pdb().procedure_exists(PROCEDURE), "cases": {}}
-    if results["registered"]:
+    results = {"registered": registered(), "cases": {}}
+    if PROCEDURE in results["registered"]:
         for case in CASES:
             restore = break_worker() if case is case_worker_missing else None
             try:
