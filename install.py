@@ -97,6 +97,10 @@ class Changes(object):
             return None
         return action(*args)
 
+    def tell(self, done):
+        """Say what was done, or in a dry run what would have been."""
+        say(("(dry run) " if self.dry_run else "") + done)
+
     def run(self, command):
         self.apply("run " + shell_words(command), run_command, command)
 
@@ -370,7 +374,8 @@ def download(url, part):
     with response:
         if response.status != 206:
             have = 0  # the server sends the whole file again
-        bar = ProgressBar(os.path.basename(url), have + int(response.headers.get("Content-Length") or 0))
+        size = have + int(response.headers.get("Content-Length") or 0)
+        bar = ProgressBar(os.path.basename(url), size)
         with open(part, "ab" if have else "wb") as out:
             for block in iter(lambda: response.read(1 << 16), b""):
                 out.write(block)
@@ -412,7 +417,7 @@ def install_weights_file(manifest, source, changes):
     for name, entry in manifest["models"].items():
         if digest.startswith(entry["sha256"].lower()):
             changes.copy(source, weights_path(entry))
-            say("Weights: %s verified and installed from %s" % (name, source))
+            changes.tell("Weights: %s verified and installed from %s" % (name, source))
             return
     named = [entry for entry in manifest["models"].values()
              if entry["file"] == os.path.basename(source)]
@@ -533,7 +538,7 @@ def install_plugins(folders, command, manifest, changes):
             problems.append(unknown_version_problem(folder))
             continue
         install_front_end(folder, command, manifest, changes)
-        say("GIMP %s: %s plug-in installed in %s" % (
+        changes.tell("GIMP %s: %s plug-in installed in %s" % (
             folder.version, FRONT_ENDS[folder.front_end].title, plugins_dir(folder)))
         if sandbox_prefix(folder):
             say("  Flatpak: let GIMP start the engine outside its sandbox once with:\n"
@@ -543,7 +548,7 @@ def install_plugins(folders, command, manifest, changes):
 
 def unknown_version_problem(folder):
     return Problem("cannot tell which GIMP %s belongs to (its name is not 2.10, 3.0, ...)"
-                   % folder.path, "name the settings folder itself, e.g. --gimp-dir ~/.config/GIMP/3.0")
+                   % folder.path, "name the version's folder, e.g. --gimp-dir ~/.config/GIMP/3.0")
 
 
 def default_worker_command(args):
@@ -660,7 +665,8 @@ def check_front_end(folder, manifest, report):
         with open(config_path, encoding="utf-8") as handle:
             config = json.load(handle)
     except ValueError as exc:
-        return report.problem("%s: %s is damaged (%s)" % (where, config_path, exc), "run: " + INSTALL)
+        return report.problem("%s: %s is damaged (%s)" % (where, config_path, exc),
+                              "run: " + INSTALL)
     if config.get("version") != manifest["version"]:
         return report.problem("%s: the plug-in is version %s, this copy is %s" % (
             where, config.get("version"), manifest["version"]), "run: " + INSTALL)
@@ -728,7 +734,7 @@ def uninstall(args, folders, changes):
         if folder.front_end:
             for path in owned_paths(folder):
                 changes.remove(path)
-            say("GIMP %s: plug-in removed from %s" % (folder.version, plugins_dir(folder)))
+            changes.tell("GIMP %s: plug-in removed from %s" % (folder.version, plugins_dir(folder)))
     if not args.purge:
         say("Kept the engine and the weights in %s; %s --uninstall --purge removes them too."
             % (paths.data_dir(), INSTALL))
@@ -739,14 +745,15 @@ def uninstall(args, folders, changes):
     changes.remove(paths.log_path())
     if os.path.isdir(paths.data_dir()) and not os.listdir(paths.data_dir()):
         changes.remove(paths.data_dir())
-    say("Removed the engine and the weights.")
+    changes.tell("Removed the engine and the weights.")
     return 0
 
 
 def parse_args(argv, manifest):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add = parser.add_argument
-    add("--venv", default=paths.venv_dir(), help="the engine's virtual environment (default: %(default)s)")
+    add("--venv", default=paths.venv_dir(),
+        help="the engine's virtual environment (default: %(default)s)")
     add("--gimp-dir", action="append", default=[], metavar="DIR",
         help="also install into this GIMP settings folder, e.g. ~/.config/GIMP/3.0 (repeatable)")
     add("--no-gimp", action="store_true", help="leave GIMP alone")

@@ -13,14 +13,16 @@ sys.path.insert(0, os.path.join(ROOT, "core"))
 from inceptionism import catalogue, settings  # noqa: E402
 
 README = os.path.join(ROOT, "README.md")
-BEGIN = "<!-- settings: written by tests/install/readme_settings.py from settings.py and catalogue.py -->"
+BEGIN = ("<!-- settings: written by tests/install/readme_settings.py "
+         "from settings.py and catalogue.py -->")
 END = "<!-- /settings -->"
 MENU_NAMES = {"dream": "Dream", "visualize": "Visualize", "zoom": "Zoom dive"}
 
 
 def section():
     """The generated Markdown, markers included."""
-    lines = [BEGIN, "", "| Setting | What it does | Default | Range | In |", "|---|---|---|---|---|"]
+    lines = [BEGIN, "", "| Setting | What it does | Default | Range | In |",
+             "|---|---|---|---|---|"]
     lines += [setting_row(setting) for setting in settings.SETTINGS]
     lines += ["", "*Advanced* settings sit under **Advanced settings** in the dialogs.", ""]
     for model in catalogue.model_names():
@@ -29,7 +31,8 @@ def section():
 
 
 def setting_row(setting):
-    label = "**%s** (`--%s`)%s" % (setting.label, setting.name, " *Advanced*" if setting.advanced else "")
+    advanced = " *Advanced*" if setting.advanced else ""
+    label = "**%s** (`--%s`)%s" % (setting.label, setting.name, advanced)
     where = ", ".join(MENU_NAMES[p] for p in setting.procedures)
     return "| %s | %s | %s | %s | %s |" % (label, setting.help, default_text(setting),
                                            range_text(setting), where)

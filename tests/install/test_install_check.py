@@ -8,7 +8,8 @@ import pytest
 
 from install_helpers import ENGINE_VENV, ROOT, install, make_dirs, run_install
 
-HEALTHY_WORKER = "%s %s" % (sys.executable, os.path.join(os.path.dirname(__file__), "healthy_worker.py"))
+HEALTHY_WORKER = "%s %s" % (sys.executable,
+                            os.path.join(os.path.dirname(__file__), "healthy_worker.py"))
 PLUGIN3 = os.path.join("plug-ins", "inceptionism-gimp3")
 
 

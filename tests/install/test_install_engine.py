@@ -43,7 +43,7 @@ def test_the_cpu_torch_index_is_used_only_when_it_answers(home, commands, monkey
         del commands[:]
         monkeypatch.setattr(install, "answers", lambda url: answers)
         venv = make_venv(home / ("venv-%s" % answers))
-        assert install.main(["--venv", str(venv), "--torch", "cpu", "--no-gimp", "--no-weights"]) == 0
+        assert run_install(venv, "--no-gimp", "--no-weights") == 0
         requirements = pip_runs(commands)[0]
         assert ("--extra-index-url" in requirements) == answers
 
@@ -52,7 +52,8 @@ def test_a_folder_that_is_not_a_venv_is_left_alone(home, commands, capsys):
     folder = make_dirs(home, "documents")
     (folder / "letter.txt").write_text("dear")
     assert install.main(["--venv", str(folder), "--no-gimp", "--no-weights"]) == 1
-    assert "PROBLEM %s is not empty and is not a virtual environment" % folder in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "PROBLEM %s is not empty and is not a virtual environment" % folder in out
     assert os.listdir(str(folder)) == ["letter.txt"]
 
 

@@ -55,7 +55,7 @@ def test_gimp3_layout_and_worker_json(home, venv, commands):
     assert run_install(venv, "--no-weights") == 0
     plugin = folder / GIMP3
     script = plugin / "inceptionism-gimp3.py"
-    assert script.read_bytes() == open(os.path.join(ROOT, "plugin", "gimp3", script.name), "rb").read()
+    assert same_bytes(script, os.path.join(ROOT, "plugin", "gimp3", script.name))
     assert os.access(str(script), os.X_OK)
     assert_stdlib_copies(plugin / "inceptionism")
     assert json.loads((plugin / "worker.json").read_text()) == {
@@ -67,10 +67,11 @@ def test_gimp2_layout(home, venv, commands):
     folder = make_dirs(home, ".config", "GIMP", "2.10")
     assert run_install(venv, "--no-weights") == 0
     script = folder / "plug-ins" / "inceptionism-gimp2.py"
-    assert script.read_bytes() == open(os.path.join(ROOT, "plugin", "gimp2", script.name), "rb").read()
+    assert same_bytes(script, os.path.join(ROOT, "plugin", "gimp2", script.name))
     assert os.access(str(script), os.X_OK)
     assert_stdlib_copies(folder / GIMP2_LIB / "inceptionism")
-    assert json.loads((folder / GIMP2_LIB / "worker.json").read_text())["command"][-1] == "inceptionism.worker"
+    config = json.loads((folder / GIMP2_LIB / "worker.json").read_text())
+    assert config["command"] == [install.venv_python(str(venv)), "-m", "inceptionism.worker"]
 
 
 def assert_stdlib_copies(package):
@@ -79,7 +80,12 @@ def assert_stdlib_copies(package):
     for name in expected:
         source = os.path.join(ROOT, "manifest.json") if name == "manifest.json" else \
             os.path.join(ROOT, "core", "inceptionism", name)
-        assert (package / name).read_bytes() == open(source, "rb").read(), name
+        assert same_bytes(package / name, source), name
+
+
+def same_bytes(path, source):
+    with open(source, "rb") as handle:
+        return path.read_bytes() == handle.read()
 
 
 def test_copied_modules_import_only_each_other():
@@ -107,7 +113,8 @@ def test_remote_worker_command_is_split_like_a_shell_and_installs_no_engine(home
     folder = make_dirs(home, ".config", "GIMP", "3.0")
     remote = "ssh gpu-box '~/my venv/bin/python' -m inceptionism.worker"
     assert run_install(venv, "--worker-command", remote) == 0
-    assert json.loads((folder / GIMP3 / "worker.json").read_text())["command"] == shlex.split(remote)
+    config = json.loads((folder / GIMP3 / "worker.json").read_text())
+    assert config["command"] == shlex.split(remote)
     assert commands == []
     assert not (home / "data" / "weights").exists()
 

@@ -81,7 +81,8 @@ def test_damaged_weights_in_place_are_replaced(home, venv, commands, manifest, s
     assert (weights(home) / FILE).read_bytes() == GOOD
 
 
-def test_a_damaged_download_is_removed_and_only_warns(home, venv, commands, manifest, server, capsys):
+def test_a_damaged_download_is_removed_and_only_warns(home, venv, commands, manifest, server,
+                                                      capsys):
     server[0][FILE] = GOOD[::-1]
     assert run_install(venv, "--no-gimp") == 0
     assert "WARNING" in capsys.readouterr().out
@@ -111,7 +112,8 @@ def test_all_models_asks_for_every_network_default_first(home, venv, commands, m
 
 
 @pytest.mark.parametrize("name", [FILE, "download (1).pth"])
-def test_a_weights_file_is_recognised_by_its_checksum(home, venv, commands, manifest, tmp_path, name):
+def test_a_weights_file_is_recognised_by_its_checksum(home, venv, commands, manifest, tmp_path,
+                                                      name):
     given = tmp_path / name
     given.write_bytes(GOOD)
     assert run_install(venv, "--no-gimp", "--no-weights", "--weights-file", str(given)) == 0

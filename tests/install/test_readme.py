@@ -7,7 +7,8 @@ from install_helpers import ROOT
 
 
 def test_settings_section_matches_the_tables():
-    assert readme_settings.rewritten(readme_settings.readme_text()) == readme_settings.readme_text(), \
+    text = readme_settings.readme_text()
+    assert readme_settings.rewritten(text) == text, \
         "README.md is out of date: run python3 tests/install/readme_settings.py"
 
 
@@ -21,7 +22,8 @@ def test_every_setting_and_layer_is_in_the_readme():
 
 
 def test_the_readme_test_command_is_the_one_ci_runs():
-    command = re.search(r"^    (python3 tests/run\.py.*)$", readme_settings.readme_text(), re.M).group(1)
+    text = readme_settings.readme_text()
+    command = re.search(r"^    (python3 tests/run\.py.*)$", text, re.M).group(1)
     with open(os.path.join(ROOT, ".ci", "run")) as handle:
         assert command in [line.strip() for line in handle]
 

@@ -14,10 +14,11 @@ def run(*args):
 
 
 def test_it_passes_pytest_arguments_and_repeats_the_summary():
-    result = run("tests/install/test_readme.py", "-q", "-k", "screenshot")
+    result = run("tests/install/test_readme.py::test_the_dialog_screenshot_exists", "-q")
     assert result.returncode == 0, result.stdout + result.stderr
     last = result.stdout.splitlines()[-1]
-    assert last.startswith("tests/run.py: 1 passed, 3 deselected in ") and last.endswith("(pytest exit status 0)")
+    assert last.startswith("tests/run.py: 1 passed in ")
+    assert last.endswith("(pytest exit status 0)")
 
 
 def test_a_filter_that_matches_nothing_is_a_failure():
