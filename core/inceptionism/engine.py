@@ -10,7 +10,7 @@ import time
 
 import torch
 
-from . import __version__, dream, images, models, objectives, settings
+from . import __version__, catalogue, dream, images, models, objectives, settings
 from .errors import InceptionismError
 
 # A guide picture is looked at about as large as the networks were trained to see.
@@ -33,8 +33,8 @@ class Engine(object):
         self._networks = {}
 
     def info(self):
-        return {"devices": available_devices(), "device": str(self.device),
-                "models": dict((name, self._weights_state(name)) for name in models.NORMALISATION),
+        states = dict((name, self._weights_state(name)) for name in catalogue.model_names())
+        return {"devices": available_devices(), "device": str(self.device), "models": states,
                 "random_weights": self.random_weights}
 
     def dream(self, pixels, values, mask=None, guide=None, progress=None, should_stop=None):
