@@ -62,6 +62,10 @@ LAYERS = {
     ]),
 }
 
+# The classifier's output (one logit per ImageNet class): what class visualisation maximises.
+LOGITS = "logits"
+LOGITS_MODULE = {"googlenet": "fc", "inception_v3": "fc", "vgg16": "classifier.6", "resnet50": "fc"}
+
 DEFAULT_LAYER = {"googlenet": "inception4c", "inception_v3": "mixed6c", "vgg16": "conv4-3",
                  "resnet50": "layer3"}
 

@@ -121,12 +121,19 @@ def _trained_network(model, path):
     return network
 
 
+def module_of(model, name):
+    """The torchvision module behind a layer name, or behind catalogue.LOGITS."""
+    if name == catalogue.LOGITS:
+        return catalogue.LOGITS_MODULE[model]
+    return catalogue.layer_of(model, name).module
+
+
 class Network(torch.nn.Module):
     """A network cut after some layers: normalise() pixels, then call it: {layer: activations}."""
 
     def __init__(self, model, full_network, layer_names):
         super().__init__()
-        modules = dict((name, catalogue.layer_of(model, name).module) for name in layer_names)
+        modules = dict((name, module_of(model, name)) for name in layer_names)
         self.extractor = create_feature_extractor(
             full_network, return_nodes=dict((module, name) for name, module in modules.items()))
         mean, std = NORMALISATION[model]
