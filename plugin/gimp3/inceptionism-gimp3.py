@@ -20,6 +20,9 @@ from inceptionism import catalogue, errors, plugin_support, settings  # noqa: E4
 
 SLIDER_LIMIT = 10000  # numbers with a wider range (the seed) get a plain entry, not a slider
 EIGHT_BIT = (Gimp.Precision.U8_LINEAR, Gimp.Precision.U8_NON_LINEAR, Gimp.Precision.U8_PERCEPTUAL)
+# Pixels on the wire (channels, dtype) as babl formats: sRGB-encoded, like the protocol's.
+BABL_MODELS = {1: "Y'", 2: "Y'A", 3: "R'G'B'", 4: "R'G'B'A"}
+BABL_TYPES = {"u8": "u8", "u16": "u16", "f32": "float"}
 
 
 def run(procedure, run_mode, image, drawables, config, data):
@@ -45,10 +48,10 @@ def dream_into_new_layer(name, image, drawables, values, worker):
     """Read the selected part of the layer, let the worker dream, add the result above it."""
     source = source_layer(image, drawables)
     rect = selected_rect(source)
-    pixel_format, pixels = read_pixels(image, source, rect)
+    pixels = read_pixels(image, source, rect)
     Gimp.progress_init("Dreaming\u2026")
     meta, result = plugin_support.run(name, values, pixels, show_progress, worker)
-    layer = build_layer(image, source, rect, pixel_format, result, meta)
+    layer = build_layer(image, source, rect, result, meta)
     insert_above(image, source, layer)
     Gimp.progress_end()
 
@@ -72,21 +75,18 @@ def selected_rect(source):
 
 
 def read_pixels(image, source, rect):
-    """The layer's pixels in the selection, 8-bit for 8-bit images, float for deeper ones."""
-    pixel_format, channels, dtype = format_of(image, source)
+    """The layer's own channels in the selection, 8-bit for 8-bit images, float for deeper ones
+    (so their precision survives the dream)."""
+    channels = (3 if source.is_rgb() else 1) + source.has_alpha()
+    dtype = "u8" if image.get_precision() in EIGHT_BIT else "f32"
     x, y, width, height = rect
-    data = source.get_buffer().get(Gegl.Rectangle.new(x, y, width, height), 1.0, pixel_format,
-                                   Gegl.AbyssPolicy.CLAMP)
-    return pixel_format, plugin_support.Pixels(width, height, channels, dtype, data)
+    data = source.get_buffer().get(Gegl.Rectangle.new(x, y, width, height), 1.0,
+                                   babl_format(channels, dtype), Gegl.AbyssPolicy.CLAMP)
+    return plugin_support.Pixels(width, height, channels, dtype, data)
 
 
-def format_of(image, source):
-    """(babl format, channels, wire dtype): sRGB-encoded, the layer's own channels."""
-    model = ("R'G'B'" if source.is_rgb() else "Y'") + ("A" if source.has_alpha() else "")
-    channels = len(model.replace("'", ""))
-    if image.get_precision() in EIGHT_BIT:
-        return model + " u8", channels, "u8"
-    return model + " float", channels, "f32"
+def babl_format(channels, dtype):
+    return "%s %s" % (BABL_MODELS[channels], BABL_TYPES[dtype])
 
 
 def show_progress(fraction, text):
@@ -95,14 +95,15 @@ def show_progress(fraction, text):
     Gimp.progress_update(fraction)
 
 
-def build_layer(image, source, rect, pixel_format, result, meta):
+def build_layer(image, source, rect, result, meta):
     """The finished new layer (masked by a soft or shaped selection), not yet in the image: a
     failure here leaves the image untouched."""
     x, y, width, height = rect
     layer = Gimp.Layer.new(image, plugin_support.layer_name(meta), width, height, source.type(),
                            100.0, Gimp.LayerMode.NORMAL)
     buffer = layer.get_buffer()
-    buffer.set(Gegl.Rectangle.new(0, 0, width, height), pixel_format, result.data)
+    buffer.set(Gegl.Rectangle.new(0, 0, width, height), babl_format(result.channels, result.dtype),
+               result.data)
     buffer.flush()
     _, offset_x, offset_y = source.get_offsets()
     layer.set_offsets(offset_x + x, offset_y + y)
