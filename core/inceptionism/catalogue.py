@@ -29,7 +29,7 @@ LAYERS = {
         ("inception3b", "inception3b", "lattices and arabesques"),
         ("inception4a", "inception4a", "scales, feathers, first eyes"),
         ("inception4b", "inception4b", "eyes and fur"),
-        ("inception4c", "inception4c", "eyes, fur, animal parts (the classic look)"),
+        ("inception4c", "inception4c", "the classic look: eyes, fur, animal parts"),
         ("inception4d", "inception4d", "dog faces and snouts"),
         ("inception4e", "inception4e", "animals and buildings"),
         ("inception5a", "inception5a", "animals, pagodas, vehicles"),

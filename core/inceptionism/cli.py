@@ -1,9 +1,12 @@
-"""The `inceptionism` command: dream on picture files, list the layers.
+"""The `inceptionism` command: dream on picture files, visualise a class, dive, list the layers.
 
-The dream options are built from settings.for_procedure("dream"), so the command line offers
+Each command's options are built from settings.for_procedure(...), so the command line offers
 exactly what the GIMP dialogs offer. Mistakes are reported as one line on stderr, never a traceback.
 """
 import argparse
+import os
+import shutil
+import subprocess
 import sys
 
 from tqdm import tqdm
@@ -34,19 +37,50 @@ def build_parser():
                        help="where to write the result (PNG keeps 16 bits)")
     for setting in settings.for_procedure("dream"):
         _add_setting(dream, setting)
-    dream.add_argument("--device", default="auto", help="auto (GPU if any), cpu, cuda, cuda:1, mps")
-    dream.add_argument("--weights", metavar="FILE", help="the network's weights file (.pth) to use "
-                       "instead of the installed one")
-    dream.add_argument("--random-weights", action="store_true",
-                       help="use a random network (for testing; no real dreams)")
+    _add_engine_options(dream)
     dream.add_argument("--mask", metavar="FILE", help="a gray picture: white dreams, black stays")
     dream.add_argument("--guide", metavar="FILE", help="a picture whose features the dream grows")
     dream.set_defaults(run=run_dream)
+
+    visualize = commands.add_parser(
+        "visualize", help="paint what the network thinks an ImageNet class looks like",
+        description="Paint an ImageNet class (e.g. --class banana) from noise, or over --from IN.")
+    visualize.add_argument("output", metavar="OUT", help="where to write the picture")
+    visualize.add_argument("--from", dest="start_picture", metavar="IN",
+                           help="start from this picture instead of noise")
+    for setting in settings.for_procedure("visualize"):
+        if setting.name != "start":
+            _add_setting(visualize, setting)
+    visualize.add_argument("--class", dest="class_name", default=argparse.SUPPRESS,
+                           help="same as --class-name")
+    _add_engine_options(visualize)
+    visualize.set_defaults(run=run_visualize)
+
+    zoom = commands.add_parser(
+        "zoom", help="the endless zoom dive: dream, zoom in, dream again",
+        description="Write numbered frames OUT-0000.png ... and the animated OUT (a .gif; also an "
+                    ".mp4 beside it when ffmpeg is installed).")
+    zoom.add_argument("input", metavar="IN", nargs="?", help="the picture to dive into")
+    zoom.add_argument("output", metavar="OUT", help="the animated GIF to write")
+    zoom.add_argument("--noise", action="store_true", help="start from pure noise instead of IN")
+    for setting in settings.for_procedure("zoom"):
+        if setting.name != "start":
+            _add_setting(zoom, setting)
+    _add_engine_options(zoom)
+    zoom.set_defaults(run=run_zoom)
 
     layers = commands.add_parser("layers", help="list the networks and their layers")
     layers.add_argument("--model", choices=catalogue.model_names(), help="only this network")
     layers.set_defaults(run=run_layers)
     return parser
+
+
+def _add_engine_options(parser):
+    parser.add_argument("--device", default="auto", help="auto (GPU if any), cpu, cuda, cuda:1, mps")
+    parser.add_argument("--weights", metavar="FILE", help="the network's weights file (.pth) to "
+                        "use instead of the installed one")
+    parser.add_argument("--random-weights", action="store_true",
+                        help="use a random network (for testing; no real dreams)")
 
 
 def _add_setting(parser, setting):
@@ -62,11 +96,16 @@ def _add_setting(parser, setting):
                         help="%s%s (default: %s)" % (setting.help, extra, setting.default))
 
 
-def dream_values(args):
+def given_values(procedure, args):
+    """The settings of procedure that the user gave on the command line."""
+    return dict((s.name, getattr(args, settings.python_name(s.name)))
+                for s in settings.for_procedure(procedure)
+                if hasattr(args, settings.python_name(s.name)))
+
+
+def dream_values(args, procedure="dream"):
     """The settings the user gave, with the model and layer completed from each other."""
-    values = dict((s.name, getattr(args, settings.python_name(s.name)))
-                  for s in settings.for_procedure("dream")
-                  if hasattr(args, settings.python_name(s.name)))
+    values = given_values(procedure, args)
     if "layer" in values:
         values["layer"], channel = parse_target(values["layer"])
         if channel is not None:
@@ -91,19 +130,82 @@ def run_dream(args):
     pixels = _read(args.input, "picture")
     mask = _mask(_read(args.mask, "mask")) if args.mask else None
     guide = _read(args.guide, "guide picture") if args.guide else None
-    model = values.get("model", settings.BY_NAME["model"].default)
-    engine = Engine(device=args.device, random_weights=True if args.random_weights else None,
-                    weights={model: args.weights} if args.weights else None, log=_say)
+    engine = _engine(args, values)
     with _ProgressBar() as bar:
         result, meta = engine.dream(pixels, values, mask=mask, guide=guide, progress=bar.update)
-    try:
-        images.write_image(args.output, result)
-    except (IOError, OSError, ValueError) as error:
-        raise InceptionismError("bad-input", "Cannot write %s: %s" % (args.output, _reason(error)))
-    _say("%s: %s %s in %.1f s on %s%s"
-         % (args.output, meta["model"], meta["layer"], meta["seconds"], meta["device"],
-            " (RANDOM weights)" if meta["random_weights"] else ""))
+    _write(args.output, result)
+    _done(args.output, meta, meta["layer"])
     return 0
+
+
+def run_visualize(args):
+    values = given_values("visualize", args)
+    if args.start_picture:
+        values["start"] = "layer"
+    pixels = _read(args.start_picture, "picture") if args.start_picture else None
+    with _ProgressBar() as bar:
+        result, meta = _engine(args, values).visualize(values, pixels, progress=bar.update)
+    _write(args.output, result)
+    _done(args.output, meta, "class %d (%s)" % (meta["class_index"], meta["class_name"]))
+    return 0
+
+
+def run_zoom(args):
+    from . import images
+    if bool(args.input) == bool(args.noise):
+        raise InceptionismError("bad-settings", "Give either a picture to dive into or --noise.")
+    from .engine import validated
+    values = dream_values(args, "zoom")
+    values = validated("zoom", dict(values, start="noise" if args.noise else "layer"))
+    pixels = None if args.noise else _read(args.input, "picture")
+    stem = os.path.splitext(args.output)[0]
+    frames = []
+
+    def write_frame(index, frame):
+        frames.append(frame)
+        _write("%s-%04d.png" % (stem, index), frame)
+
+    try:
+        with _ProgressBar() as bar:
+            _, meta = _engine(args, values).zoom(values, pixels, on_frame=write_frame,
+                                                  progress=bar.update)
+    finally:  # a cancelled dive still gets its animation, of the frames it made
+        if frames:
+            images.write_animation(args.output, frames, values["frame-ms"])
+            _say("%s: %d frames%s" % (args.output, len(frames), _mp4(stem, args.output)))
+    _done(args.output, meta, meta["layer"])
+    return 0
+
+
+def _mp4(stem, gif):
+    """Also an MP4 of the frames when a system ffmpeg exists; the words that say so."""
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        return ""
+    command = [ffmpeg, "-y", "-loglevel", "error", "-i", stem + "-%04d.png", "-pix_fmt", "yuv420p",
+               "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", stem + ".mp4"]
+    return " and %s.mp4" % stem if subprocess.call(command) == 0 else " (ffmpeg failed: no MP4)"
+
+
+def _engine(args, values):
+    from .engine import Engine
+    model = values.get("model", settings.BY_NAME["model"].default)
+    return Engine(device=args.device, random_weights=True if args.random_weights else None,
+                  weights={model: args.weights} if args.weights else None, log=_say)
+
+
+def _write(path, pixels):
+    from . import images
+    try:
+        images.write_image(path, pixels)
+    except (IOError, OSError, ValueError) as error:
+        raise InceptionismError("bad-input", "Cannot write %s: %s" % (path, _reason(error)))
+
+
+def _done(path, meta, what):
+    _say("%s: %s %s in %.1f s on %s%s"
+         % (path, meta["model"], what, meta["seconds"], meta["device"],
+            " (RANDOM weights)" if meta["random_weights"] else ""))
 
 
 def _read(path, what):

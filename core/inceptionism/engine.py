@@ -8,9 +8,11 @@ turning any failure an artist can act on into an InceptionismError.
 import os
 import time
 
+import numpy as np
 import torch
 
-from . import __version__, catalogue, dream, images, models, objectives, settings
+from . import (__version__, catalogue, classes, dream, images, models, objectives, settings,
+               visualize, zoom)
 from .errors import InceptionismError
 
 # A guide picture is looked at about as large as the networks were trained to see.
@@ -38,15 +40,68 @@ class Engine(object):
                 "random_weights": self.random_weights}
 
     def dream(self, pixels, values, mask=None, guide=None, progress=None, should_stop=None):
-        """(pixels of the same shape and dtype, meta) for settings.SETTINGS "dream" values.
-
-        mask: H x W weights 0..1 (or 0..255 / 0..65535 samples), where the dream applies;
-        guide: a picture of any kind whose features the dream grows instead of the layer's own.
-        """
+        """(pixels of the same shape and dtype, meta) for settings.SETTINGS "dream" values."""
         started = time.monotonic()
         values = validated("dream", values)
         image, source = images.to_working(pixels)
         plane = None if mask is None else images.mask_plane(mask, *image.shape[-2:])
+        dreamed, device = self._dream(image, values, plane, guide, progress, should_stop)
+        if values["preserve-colors"]:
+            dreamed = images.preserve_colors(image, dreamed)
+        result = images.from_working(dreamed, source)
+        if plane is not None:
+            result = images.blend(pixels, result, plane)
+        return result, self._meta(values, device, started)
+
+    def visualize(self, values, pixels=None, progress=None, should_stop=None):
+        """(pixels, meta): what the network thinks a class looks like, from noise or from pixels.
+
+        From noise the picture has the settings' width and height; the result has the kind
+        (channels, dtype) of pixels when they are given, else 8-bit RGB.
+        """
+        started = time.monotonic()
+        values = validated("visualize", values)
+        index = classes.find_class(values["class-name"])
+        start, source = self._start(values, pixels)
+        network = self.network(values["model"], [catalogue.LOGITS])
+        picture = visualize.visualize(
+            network, objectives.class_logit(index),
+            (values["height"], values["width"]) if start is None else tuple(start.shape[-2:]),
+            values["steps"], values["prior-strength"], values["seed"],
+            None if start is None else start.to(self.device), progress, should_stop)
+        meta = self._meta(values, self.device, started)
+        meta.update(class_index=index, class_name=classes.CATEGORIES[index])
+        return images.from_working(picture.cpu(), source), meta
+
+    def zoom(self, values, pixels=None, on_frame=None, progress=None, should_stop=None):
+        """Dream, zoom into the centre, dream again: on_frame(index, pixels) for each frame as it
+        is done (so a cancelled dive keeps them); returns (last frame, meta)."""
+        started = time.monotonic()
+        values = validated("zoom", values)
+        start, source = self._start(values, pixels)
+        if start is None:
+            start = zoom.noise_start(values["height"], values["width"], values["seed"])
+        frames, done = values["frames"], []
+
+        def dream_frame(index, picture):
+            def frame_progress(fraction, stage, eta):
+                if progress is not None:
+                    progress((index + fraction) / frames,
+                             "frame %d of %d, %s" % (index + 1, frames, stage), None)
+            dreamed, _ = self._dream(picture, dict(values, seed=values["seed"] + index), None,
+                                     None, frame_progress, should_stop)
+            return images.preserve_colors(picture, dreamed) if values["preserve-colors"] else dreamed
+
+        def keep(index, picture):
+            done.append(images.from_working(picture, source))
+            if on_frame is not None:
+                on_frame(index, done[-1])
+
+        zoom.zoom_dive(start, dream_frame, frames, values["zoom"], values["rotate"], keep)
+        return done[-1], self._meta(values, self.device, started)
+
+    def _dream(self, image, values, plane, guide, progress, should_stop):
+        """(the dreamed [1, 3, H, W] tensor on the CPU, the device that made it)."""
         recipe = dream.Recipe(values["octaves"], values["octave-scale"], values["iterations"],
                               values["step-size"], values["jitter"], values["tile-size"])
 
@@ -58,15 +113,25 @@ class Engine(object):
                                     None if plane is None else plane.to(device), progress,
                                     should_stop).cpu()
 
-        dreamed, device = with_memory_fallback(attempt, self.device, values["tile-size"], self.log)
-        if values["preserve-colors"]:
-            dreamed = images.preserve_colors(image, dreamed)
-        result = images.from_working(dreamed, source)
-        if plane is not None:
-            result = images.blend(pixels, result, plane)
-        meta = dict(values, engine_version=__version__, random_weights=self.random_weights,
+        return with_memory_fallback(attempt, self.device, values["tile-size"], self.log)
+
+    def _start(self, values, pixels):
+        """(start tensor or None for noise, Source for the result's kind)."""
+        if values["start"] == "layer":
+            if pixels is None:
+                raise InceptionismError("bad-input", "Starting from the layer needs the layer's "
+                                        "pixels; choose to start from noise instead.")
+            return images.to_working(pixels)
+        like = pixels if pixels is not None else np.zeros((1, 1, 3), np.uint8)
+        images.check_pixels(like)
+        opaque = images.FULL_SCALE[like.dtype] if like.shape[2] in (2, 4) else None
+        alpha = None if opaque is None else np.full((values["height"], values["width"], 1),
+                                                    opaque, like.dtype)
+        return None, images.Source(like.shape[2], like.dtype, alpha)
+
+    def _meta(self, values, device, started):
+        return dict(values, engine_version=__version__, random_weights=self.random_weights,
                     device=str(device), seconds=round(time.monotonic() - started, 3))
-        return result, meta
 
     def network(self, model, layers, device=None):
         """The model cut after layers, on device (default: the engine's), built once and kept."""

@@ -195,6 +195,13 @@ def write_image(path, pixels):
         handle.write(png_16bit(pixels))
 
 
+def write_animation(path, frames, frame_ms):
+    """An endlessly looping animated GIF of H x W x C frames, each shown frame_ms milliseconds."""
+    rgb8 = Source(3, np.dtype(np.uint8), None)
+    pictures = [Image.fromarray(from_working(to_working(frame)[0], rgb8), "RGB") for frame in frames]
+    pictures[0].save(path, save_all=True, append_images=pictures[1:], duration=frame_ms, loop=0)
+
+
 def png_16bit(pixels):
     """PNG bytes for an H x W x C uint16 array (Pillow cannot write 16-bit colour)."""
     height, width, channels = pixels.shape

@@ -4,6 +4,7 @@ An Objective turns the network's activations, {layer name: [N, C, H, W] tensor},
 `0.8 * layer_l2("inception4c") + 0.2 * layer_l2("inception3b")` is itself an Objective, and
 `objective.layers` says which layers the network must compute.
 """
+from .catalogue import LOGITS
 from .errors import InceptionismError
 
 
@@ -65,6 +66,12 @@ def guide(layer, guide_activations):
         matches = features.transpose(1, 2) @ guide_features.to(features)  # N x (H*W) x (h*w)
         return matches.max(dim=2).values.mean()
     return Objective(value, [layer], "guide at %s" % layer)
+
+
+def class_logit(index):
+    """The network's score for one ImageNet class (its logit): what class visualisation raises."""
+    return Objective(lambda activations: activations[LOGITS][:, index].mean(), [LOGITS],
+                     "class %d" % index)
 
 
 def parse_target(text):

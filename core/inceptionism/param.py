@@ -28,12 +28,19 @@ def _rgb_to_decorrelated(rgb, eps=1e-3):
     return torch.einsum("ij,bjhw->bihw", inverse, logits)
 
 
+# Spectrum units per decorrelated-colour unit. lucent divides by 4 for 224-pixel pictures; with
+# Adam's steps of LEARNING_RATE (visualize.py) a quarter of that gave a steadily rising objective
+# here, where 4 made the class score oscillate.
+SPECTRUM_GAIN = 1.0 / 16
+
+
 def _frequency_scale(height, width, decay_power, device):
-    """1 / f**decay_power for each rfft2 coefficient; low frequencies dominate natural images."""
+    """1 / f**decay_power for each rfft2 coefficient (natural images' power falls off with
+    frequency), times SPECTRUM_GAIN."""
     fy = torch.fft.fftfreq(height, device=device)[:, None]
     fx = torch.fft.rfftfreq(width, device=device)[None, :]
     frequency = torch.sqrt(fx * fx + fy * fy).clamp(min=1.0 / max(height, width))
-    return 1.0 / frequency ** decay_power
+    return SPECTRUM_GAIN / frequency ** decay_power
 
 
 def fourier_image(height, width, decay_power=1.0, sd=0.01, start=None, generator=None,

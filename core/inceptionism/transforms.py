@@ -59,12 +59,14 @@ def zoom_and_rotate(zoom, degrees):
     return lambda image: _affine(image, zoom, degrees)
 
 
-def robustness(generator=None):
-    """The standard set for visualisations (lucent's standard_transforms)."""
+def robustness(side, generator=None):
+    """lucent's standard_transforms (made for 224-pixel pictures), with shifts in proportion to
+    the picture's side so a small picture is not shifted off its own canvas."""
+    unit = max(1, int(round(side / 56.0)))
     return compose(
-        pad(12),
-        jitter(8, generator),
+        pad(3 * unit),
+        jitter(2 * unit, generator),
         random_scale([1 + (i - 5) / 50.0 for i in range(11)], generator),
         random_rotate(list(range(-10, 11)) + 5 * [0], generator),
-        jitter(4, generator),
+        jitter(unit, generator),
     )

@@ -127,3 +127,41 @@ def test_mask_and_guide_files(tmp_path, make_picture, capsys):
     result = images.read_image(paths["out"])
     assert np.array_equal(result[:, :20], pixels[:, :20])
     assert not np.array_equal(result[:, 20:], pixels[:, 20:])
+
+
+@pytest.mark.slow
+def test_visualize_a_class_from_noise_writes_the_picture(tmp_path):
+    target = str(tmp_path / "banana.png")
+    code, _, err = run_command("visualize", "--class", "banana", target, "--random-weights",
+                               "--steps", "2", "--width", "40", "--height", "32")
+    assert code == 0, err
+    assert images.read_image(target).shape == (32, 40, 3)
+    assert "banana" in err and "RANDOM" in err
+
+
+@pytest.mark.slow
+def test_zoom_from_noise_writes_numbered_frames_and_an_animated_gif(tmp_path):
+    from PIL import Image
+    target = str(tmp_path / "dive.gif")
+    code, _, err = run_command("zoom", "--noise", target, "--random-weights", "--frames", "3",
+                               "--width", "40", "--height", "32", "--layer", "conv2",
+                               "--octaves", "1", "--iterations", "1", "--frame-ms", "120")
+    assert code == 0, err
+    assert sorted(os.listdir(str(tmp_path))) == ["dive-0000.png", "dive-0001.png",
+                                                 "dive-0002.png", "dive.gif"]
+    animation = Image.open(target)
+    assert (animation.n_frames, animation.size, animation.info["duration"]) == (3, (40, 32), 120)
+
+
+def test_zoom_needs_a_picture_or_noise(tmp_path):
+    code, _, err = run_command("zoom", str(tmp_path / "dive.gif"), "--random-weights")
+    assert code == 1 and err.strip() == "inceptionism: Give either a picture to dive into or --noise."
+
+
+@pytest.mark.parametrize("command", ["visualize", "zoom"])
+def test_every_setting_of_the_other_commands_is_an_option(command, capsys):
+    with pytest.raises(SystemExit):
+        cli.main([command, "--help"])
+    text = capsys.readouterr().out
+    for setting in settings.for_procedure(command):
+        assert setting.name == "start" or "--" + setting.name in text
