@@ -11,7 +11,7 @@ import sys
 
 from tqdm import tqdm
 
-from . import __version__, catalogue, settings
+from . import __version__, catalogue, protocol, settings
 from .errors import InceptionismError
 from .objectives import parse_target
 
@@ -154,9 +154,8 @@ def run_zoom(args):
     from . import images
     if bool(args.input) == bool(args.noise):
         raise InceptionismError("bad-settings", "Give either a picture to dive into or --noise.")
-    from .engine import validated
     values = dream_values(args, "zoom")
-    values = validated("zoom", dict(values, start="noise" if args.noise else "layer"))
+    values = protocol.checked_settings("zoom", dict(values, start="noise" if args.noise else "layer"))
     pixels = None if args.noise else _read(args.input, "picture")
     stem = os.path.splitext(args.output)[0]
     frames = []

@@ -68,11 +68,12 @@ class WorkerClient(object):
         self.hello = header
         return header
 
-    def request(self, message, payload=b"", on_progress=None, on_log=None):
+    def request(self, message, payload=b"", on_progress=None, on_log=None, on_frame=None):
         """Send a request and return its answer (header, payload).
 
-        on_progress(fraction, stage, eta_s) and on_log(text) see the frames on the way; an error
-        frame is raised as the InceptionismError the worker sent.
+        on_progress(fraction, stage, eta_s), on_log(text) and on_frame(header, payload) (each
+        finished frame of a zoom dive) see the frames on the way; an error frame is raised as the
+        InceptionismError the worker sent.
         """
         self._last_id += 1
         self._current_id, self._cancelled = self._last_id, False
@@ -87,6 +88,9 @@ class WorkerClient(object):
                 elif kind == "log":
                     if on_log:
                         on_log(header.get("text", ""))
+                elif kind == "frame":
+                    if on_frame:
+                        on_frame(header, data)
                 elif kind == "error":
                     raise protocol.error_from_header(header)
                 else:

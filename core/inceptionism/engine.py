@@ -11,7 +11,7 @@ import time
 import numpy as np
 import torch
 
-from . import (__version__, catalogue, classes, dream, images, models, objectives, settings,
+from . import (__version__, catalogue, classes, dream, images, models, objectives, protocol,
                visualize, zoom)
 from .errors import InceptionismError
 
@@ -42,7 +42,7 @@ class Engine(object):
     def dream(self, pixels, values, mask=None, guide=None, progress=None, should_stop=None):
         """(pixels of the same shape and dtype, meta) for settings.SETTINGS "dream" values."""
         started = time.monotonic()
-        values = validated("dream", values)
+        values = protocol.checked_settings("dream", values)
         image, source = images.to_working(pixels)
         plane = None if mask is None else images.mask_plane(mask, *image.shape[-2:])
         dreamed, device = self._dream(image, values, plane, guide, progress, should_stop)
@@ -60,7 +60,7 @@ class Engine(object):
         (channels, dtype) of pixels when they are given, else 8-bit RGB.
         """
         started = time.monotonic()
-        values = validated("visualize", values)
+        values = protocol.checked_settings("visualize", values)
         index = classes.find_class(values["class-name"])
         start, source = self._start(values, pixels)
         network = self.network(values["model"], [catalogue.LOGITS])
@@ -77,7 +77,7 @@ class Engine(object):
         """Dream, zoom into the centre, dream again: on_frame(index, pixels) for each frame as it
         is done (so a cancelled dive keeps them); returns (last frame, meta)."""
         started = time.monotonic()
-        values = validated("zoom", values)
+        values = protocol.checked_settings("zoom", values)
         start, source = self._start(values, pixels)
         if start is None:
             start = zoom.noise_start(values["height"], values["width"], values["seed"])
@@ -168,15 +168,6 @@ class Engine(object):
                                     "from 0 to %d." % (layer, network.channels[layer],
                                                        network.channels[layer] - 1))
         return objectives.layer_l2(layer, channel)
-
-
-def validated(procedure, values):
-    """settings.validate, with its ValueError in an artist's words as a bad-settings error."""
-    try:
-        return settings.validate(procedure, values)
-    except ValueError as error:
-        text = str(error)
-        raise InceptionismError("bad-settings", text[:1].upper() + text[1:] + ".")
 
 
 def guide_activations(network, guide, layer):

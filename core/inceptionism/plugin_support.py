@@ -57,10 +57,11 @@ def load_worker_config(plugin_dir):
     return config
 
 
-def run(procedure, settings, pixels, on_progress=None, config=None):
+def run(procedure, settings, pixels, on_progress=None, config=None, on_frame=None):
     """Run one procedure in a fresh worker and return (meta, Pixels); the worker is always closed.
 
-    pixels may be None (visualize from noise); on_progress(fraction, text) is told how far it got.
+    pixels may be None (starting from noise); on_progress(fraction, text) is told how far it got;
+    on_frame(index, Pixels) receives each frame of a zoom dive as soon as it is done.
     """
     config = config or load_worker_config(default_plugin_dir())
     message = {"type": procedure, "settings": protocol.checked_settings(procedure, settings)}
@@ -72,7 +73,8 @@ def run(procedure, settings, pixels, on_progress=None, config=None):
     worker = client.WorkerClient(config["command"])
     try:
         worker.start()
-        header, data = worker.request(message, payload, _progress_to(on_progress))
+        header, data = worker.request(message, payload, _progress_to(on_progress),
+                                      on_frame=_frames_to(on_frame))
         return header["meta"], _result_pixels(header, data)
     except errors.InceptionismError as exc:
         if exc.code in _CLIENT_SIDE:
@@ -149,6 +151,12 @@ def _progress_to(on_progress):
     if on_progress is None:
         return None
     return lambda fraction, stage, eta_s: on_progress(fraction, progress_text(stage, eta_s))
+
+
+def _frames_to(on_frame):
+    if on_frame is None:
+        return None
+    return lambda header, data: on_frame(header["index"], _result_pixels(header, data))
 
 
 def _result_pixels(header, data):

@@ -143,7 +143,29 @@ def dream(session, request, payload):
     return result_frame("dream", values, meta, result)
 
 
-REQUESTS = {"ping": ping, "layers": layers, "dream": dream}
+def visualize(session, request, payload):
+    values = protocol.checked_settings("visualize", request.get("settings") or {})
+    result, meta = session.engine.visualize(
+        values, decode_image(request, payload) if request.get("image") else None,
+        progress=session.progress, should_stop=session.should_stop)
+    return result_frame("visualize", values, meta, result)
+
+
+def zoom(session, request, payload):
+    """A frame event for each frame as it is done (a cancelled dive keeps them), then the result."""
+    values = protocol.checked_settings("zoom", request.get("settings") or {})
+
+    def send_frame(index, frame):
+        header, data = image_frame(frame)
+        session.send(dict(header, type="frame", id=session._current_id, index=index), data)
+
+    last, meta = session.engine.zoom(
+        values, decode_image(request, payload) if request.get("image") else None,
+        on_frame=send_frame, progress=session.progress, should_stop=session.should_stop)
+    return result_frame("zoom", values, meta, last)
+
+
+REQUESTS = {"ping": ping, "layers": layers, "dream": dream, "visualize": visualize, "zoom": zoom}
 
 
 def decode_image(request, payload):
@@ -158,13 +180,19 @@ def decode_image(request, payload):
     return images.from_bytes(payload, *size)
 
 
-def result_frame(procedure, values, meta, array):
-    """The result reply: the engine's meta plus what a plug-in needs to name and recreate it."""
+def image_frame(array):
+    """({"image": description}, pixel bytes) for an engine array."""
     from . import images
     height, width, channels = array.shape
-    meta = dict(meta, procedure=procedure, settings=values, version=__version__)
     description = protocol.image_description(width, height, channels, images.wire_dtype(array))
-    return {"type": "result", "meta": meta, "image": description}, images.to_bytes(array)
+    return {"image": description}, images.to_bytes(array)
+
+
+def result_frame(procedure, values, meta, array):
+    """The result reply: the engine's meta plus what a plug-in needs to name and recreate it."""
+    header, data = image_frame(array)
+    meta = dict(meta, procedure=procedure, settings=values, version=__version__)
+    return dict(header, type="result", meta=meta), data
 
 
 # ---- the process

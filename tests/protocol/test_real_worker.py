@@ -82,3 +82,34 @@ def test_missing_weights_are_reported_in_an_artists_words(tmp_path, monkeypatch)
     assert raised.value.code == "missing-weights" and "install.py" in raised.value.message
     with open(config["log"]) as log:
         assert "dream #1 error missing-weights" in log.read()
+
+
+def test_visualize_from_noise_answers_a_picture_of_the_asked_size(random_worker):
+    header, data = random_worker.request({"type": "visualize", "settings": {
+        "class-name": "banana", "width": 40, "height": 32, "steps": 2}})
+    assert header["image"] == protocol.image_description(40, 32, 3, "u8") and len(data) == 40 * 32 * 3
+    assert header["meta"]["class_name"] == "banana"
+    assert plugin_support.layer_name(header["meta"]) == u"Visualize \u00b7 banana (random weights)"
+
+
+def test_zoom_sends_each_frame_as_it_is_done_then_the_last_again(random_worker):
+    frames = []
+    header, data = random_worker.request(
+        {"type": "zoom", "settings": dict(QUICK, frames=3, start="layer"),
+         "image": dream_message(QUICK)["image"]}, SMALL.data,
+        on_frame=lambda frame, pixels: frames.append((frame["index"], frame["image"], pixels)))
+    assert [index for index, _, _ in frames] == [0, 1, 2]
+    assert all(image == header["image"] for _, image, _ in frames)
+    assert frames[-1][2] == data and frames[0][2] != frames[1][2]
+
+
+def test_plugin_support_hands_zoom_frames_over_as_pixels(tmp_path, monkeypatch):
+    monkeypatch.setenv("INCEPTIONISM_RANDOM_WEIGHTS", "1")
+    monkeypatch.setenv("PYTHONPATH", CORE)
+    frames = []
+    meta, last = plugin_support.run("zoom", dict(QUICK, frames=2, width=40, height=32), None,
+                                    config={"command": WORKER, "log": str(tmp_path / "log")},
+                                    on_frame=lambda index, pixels: frames.append((index, pixels)))
+    assert [index for index, _ in frames] == [0, 1] and frames[-1][1] == last
+    assert (last.width, last.height, last.channels, last.dtype) == (40, 32, 3, "u8")
+    assert meta["procedure"] == "zoom"
