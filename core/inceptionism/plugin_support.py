@@ -18,6 +18,13 @@ PROCEDURES = {
     "python-fu-inceptionism-dream": (
         "dream", "_Dream...",
         "Let an ImageNet network dream on the layer: it paints more of what it sees."),
+    "python-fu-inceptionism-visualize": (
+        "visualize", "_Visualize class...",
+        "Paint what an ImageNet network imagines for one of its classes, from noise or the layer."),
+    "python-fu-inceptionism-zoom": (
+        "zoom", "_Zoom dive...",
+        "Dream, zoom into the centre, dream again: each frame a layer of a new image, ready to "
+        "export as an animated GIF."),
 }
 
 # Interleaved pixels as on the wire: channels 1-4, dtype "u8", "u16" or "f32", data bytes.
@@ -89,6 +96,12 @@ def layer_name(meta):
     title, details = _NAMING[meta["procedure"]]
     name = u" \u00b7 ".join([title] + [_text(part) for part in details(meta["settings"])])
     return name + u" (random weights)" if meta.get("random_weights") else name
+
+
+def frame_layer_name(index, frame_ms):
+    """u"Frame 1 (80ms) (replace)" for frame index 0: GIF export reads each frame's delay and
+    disposal from its layer's name."""
+    return u"Frame %d (%dms) (replace)" % (index + 1, frame_ms)
 
 
 def procedure_help(procedure):
