@@ -62,7 +62,7 @@ SETTINGS = [
              low=0, high=128, procedures=DREAMING, advanced=True),
     _setting("tile-size", "int", 512, "Tile size (pixels)",
              "Large images are dreamed in tiles of this size to bound memory.",
-             low=64, high=4096, advanced=True),
+             low=64, high=4096, procedures=DREAMING, advanced=True),
     _setting("seed", "int", 0, "Random seed",
              "The same seed on the same device gives the same picture.", low=0, high=2 ** 31 - 1),
     _setting("preserve-colors", "bool", False, "Keep original colours",

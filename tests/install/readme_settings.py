@@ -30,9 +30,14 @@ def section():
     return "\n".join(lines + [END])
 
 
+# Settings the command line expresses otherwise than by an option of the same name.
+CLI_SPELLING = {"start": "command line: a picture, or `--noise`"}
+
+
 def setting_row(setting):
     advanced = " *Advanced*" if setting.advanced else ""
-    label = "**%s** (`--%s`)%s" % (setting.label, setting.name, advanced)
+    cli = CLI_SPELLING.get(setting.name, "`--%s`" % setting.name)
+    label = "**%s** (%s)%s" % (setting.label, cli, advanced)
     where = ", ".join(MENU_NAMES[p] for p in setting.procedures)
     return "| %s | %s | %s | %s | %s |" % (label, setting.help, default_text(setting),
                                            range_text(setting), where)

@@ -15,7 +15,8 @@ def test_settings_section_matches_the_tables():
 def test_every_setting_and_layer_is_in_the_readme():
     text = readme_settings.readme_text()
     for setting in readme_settings.settings.SETTINGS:
-        assert "`--%s`" % setting.name in text
+        spelling = readme_settings.CLI_SPELLING.get(setting.name, "`--%s`" % setting.name)
+        assert "**%s** (%s)" % (setting.label, spelling) in text
     for layers in readme_settings.catalogue.LAYERS.values():
         for layer in layers:
             assert "| `%s`" % layer.name in text
