@@ -117,9 +117,19 @@ def check_source(is_layer, is_group, is_indexed):
     if is_group:
         raise _bad_input("This is a layer group. Select one of its layers, "
                          "or merge the group into one layer first.")
+    check_image(is_indexed)
+
+
+def check_image(is_indexed):
+    """Raise bad-input when the image cannot take a new picture (even one painted from noise)."""
     if is_indexed:
         raise _bad_input(u"Indexed-colour images cannot be dreamed on. "
                          u"Convert the image first: Image \u25b8 Mode \u25b8 RGB.")
+
+
+def starts_from_layer(values):
+    """True when a procedure's picture starts from the layer's pixels (Dream always does)."""
+    return values.get("start", "layer") == "layer"
 
 
 def selection_misses_layer():
