@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "stu
 
 import gimp  # noqa: E402
 import gimpfu  # noqa: E402
-from gimpenums import (ADD_MASK_SELECTION, CHANNEL_OP_REPLACE, GRAY_IMAGE,  # noqa: E402
+from gimpenums import (ADD_MASK_SELECTION, CHANNEL_OP_REPLACE, GRAY, GRAY_IMAGE,  # noqa: E402
                        PARASITE_PERSISTENT, PARASITE_UNDOABLE, PDB_FLOAT, PDB_INT32, RGB_IMAGE,
                        RUN_INTERACTIVE)
 
@@ -177,6 +177,37 @@ class LayersAndImages(unittest.TestCase):
 
     def test_no_is_indexed_attribute_in_2_10(self):
         self.assertFalse(hasattr(numbered_layer(self.image, 4, 4), "is_indexed"))
+
+
+class NewImagesAndDisplays(unittest.TestCase):
+    def test_an_image_takes_int_sizes_and_a_base_type(self):
+        self.assertRaises(TypeError, gimp.Image, 4.0, 4)
+        self.assertRaises(gimp.error, gimp.Image, 0, 4)
+        self.assertRaises(gimp.error, gimp.Image, 4, 4, RGB_IMAGE + 7)
+        self.assertEqual(gimp.Image(4, 3, GRAY).base_type, GRAY)
+
+    def test_images_made_by_the_plugin_are_listed(self):
+        image = gimp.Image(4, 4)
+        self.assertTrue(image in gimp.image_list())
+
+    def test_a_display_shows_an_image_and_nothing_else(self):
+        image = gimp.Image(4, 4)
+        self.assertRaises(TypeError, gimp.Display, None)
+        self.assertRaises(TypeError, gimp.Display, numbered_layer(image, 4, 4))
+        display = gimp.Display(image)
+        self.assertEqual(gimp.stub_displays()[-1], (display.ID, image.ID))
+
+    def test_a_layer_must_be_of_the_images_base_type(self):
+        self.assertRaises(gimp.error, gimp.Layer, gimp.Image(4, 4, GRAY), "L", 4, 4, RGB_IMAGE)
+
+    def test_position_zero_is_the_top_of_the_stack(self):
+        image = gimp.Image(4, 4)
+        bottom = numbered_layer(image, 4, 4, name="bottom")
+        middle = numbered_layer(image, 4, 4, name="middle")
+        image.active_layer = bottom  # position -1 would go right above it
+        top = gimp.Layer(image, "top", 4, 4)
+        image.insert_layer(top, position=0)
+        self.assertEqual(image.layers, [top, middle, bottom])
 
 
 class Selections(unittest.TestCase):

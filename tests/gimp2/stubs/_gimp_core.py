@@ -67,6 +67,8 @@ class _Core(object):
         self.messages = []
         self.progress = []
         self.installed = {}
+        self.images = []
+        self.displays = []
         self.data = {}
         self.pending = None
         self.result = None

@@ -101,6 +101,8 @@ class Image(_ParasiteOwner):
         self._active = None
         self._selection = Channel._new(self, "Selection Mask", width, height)
         self._selection._is_selection = True
+        core.images.append(self)
+        journal("new_image", image=self.ID, size=[width, height], type=type)
 
     width = property(lambda self: self._size[0])
     height = property(lambda self: self._size[1])

@@ -15,7 +15,7 @@ import sys
 import traceback
 
 from gimpenums import RUN_NONINTERACTIVE
-from _gimp_core import OMITTED, as_double, as_int, as_string, core, error, journal
+from _gimp_core import OMITTED, as_double, as_instance, as_int, as_string, core, error, journal
 from _gimp_pdb import passed_value
 # pygimp's types and gimp.pdb, as the plug-in sees them
 from _gimp_items import Channel, Drawable, GroupLayer, Image, Layer, Parasite  # noqa: F401
@@ -121,8 +121,21 @@ def _run(run, name, params):
                         "exception": type(failure).__name__}
 
 
+def image_list():
+    """Every image open in GIMP, those the plug-in made included (in no promised order)."""
+    return list(core.images)
+
+
 class Display(object):
-    """Present for gimpfu's type table; displays are not modelled."""
+    """gimp.Display(image): a window on the image ("O!"); only its ID is modelled."""
+
+    def __init__(self, image):
+        image = as_instance(image, Image, "argument 1 (image)")
+        if image not in core.images:
+            raise error("could not create display")
+        self.ID = core.new_id()
+        core.displays.append((self.ID, image.ID))
+        journal("display", display=self.ID, image=image.ID)
 
 
 class Vectors(object):
@@ -146,6 +159,11 @@ def stub_messages():
 
 def stub_progress():
     return list(core.progress)
+
+
+def stub_displays():
+    """[(display ID, image ID)] for every display the plug-in opened."""
+    return list(core.displays)
 
 
 def stub_undo(image):
