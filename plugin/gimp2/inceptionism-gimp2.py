@@ -4,8 +4,9 @@
 
 Thin on purpose: the parameters come from the shared settings table, the dreaming from the
 engine's worker (through plugin_support). This file only moves pixels between GIMP and the
-worker and adds the result as a new layer above the source, so the source is never touched and a
-cancelled run (GIMP kills the plug-in) leaves the image as it was.
+worker. Dream and Visualize add their result as a new layer in one undo step, so the source is
+never touched and a cancelled run (GIMP kills the plug-in) leaves the image as it was; a Zoom
+dive puts its frames into a new image as they come, so a cancel keeps the frames already made.
 
 GIMP 2.10 hands plug-ins 8-bit pixels unless they enable precision. This one does not: 16-bit and
 float images are dreamed at 8 bits, and the new layer holds 8-bit values.
@@ -19,12 +20,17 @@ sys.path.insert(0, LIB_DIR)  # the installed copy of the stdlib-only modules
 
 import gimp  # noqa: E402
 import gimpfu  # noqa: E402
-from gimpfu import (ADD_MASK_SELECTION, INDEXED, LAYER_MODE_NORMAL,  # noqa: E402
-                    PARASITE_PERSISTENT, PF_DRAWABLE, PF_IMAGE, PF_OPTION, PF_SLIDER, PF_SPINNER,
-                    PF_STRING, PF_TOGGLE, pdb)
+from gimpfu import (ADD_MASK_SELECTION, GRAY, GRAY_IMAGE, GRAYA_IMAGE, INDEXED,  # noqa: E402
+                    LAYER_MODE_NORMAL, PARASITE_PERSISTENT, PF_DRAWABLE, PF_IMAGE, PF_OPTION,
+                    PF_SLIDER, PF_SPINNER, PF_STRING, PF_TOGGLE, RGB, RGB_IMAGE, RGBA_IMAGE, pdb)
 from inceptionism import errors, plugin_support, settings  # noqa: E402
 
 _text_type = type(u"")
+# Interleaved channels -> the GIMP image and layer types that hold them.
+BASE_TYPES = {1: GRAY, 2: GRAY, 3: RGB, 4: RGB}
+LAYER_TYPES = {1: GRAY_IMAGE, 2: GRAYA_IMAGE, 3: RGB_IMAGE, 4: RGBA_IMAGE}
+# gimpfu hands the function no run mode; it calls on_run just before it shows its dialog.
+RUN_MODE = {"interactive": False}
 
 
 def utf8(text):
@@ -83,22 +89,62 @@ def procedure_function(procedure):
         worker = {"log": None}
         try:
             worker = plugin_support.load_worker_config(LIB_DIR)
-            dream_into_new_layer(procedure, image, drawable, values_of(procedure, values), worker)
+            values = values_of(procedure, values)
+            action(procedure, values)(procedure, image, drawable, values, worker)
         except Exception as exc:  # every failure reaches the artist as one plain message
             gimpfu.fail(utf8(plugin_support.user_message(exc, worker["log"])))
     return run
 
 
+def action(procedure, values):
+    """A zoom dive fills a new image; the others add one layer, from the layer or from noise."""
+    if procedure == "zoom":
+        return dive_into_new_image
+    if plugin_support.starts_from_layer(values):
+        return dream_into_new_layer
+    return paint_new_layer
+
+
 def dream_into_new_layer(procedure, image, drawable, values, worker):
     """Read the selected part of the layer, let the worker dream, add the result above it."""
+    rect, pixels = selected_pixels(image, drawable)
+    meta, result = run_worker(procedure, values, pixels, worker)
+    offset_x, offset_y = drawable.offsets
+    layer = build_layer(image, result, meta, (offset_x + rect[0], offset_y + rect[1]))
+    add_in_one_step(image, layer, place_above(image, drawable), selection_is_partial(image, layer))
+
+
+def paint_new_layer(procedure, image, drawable, values, worker):
+    """From noise: the dialog's width x height at the image's origin, above the active layer."""
+    plugin_support.check_image(image.base_type == INDEXED)
+    meta, result = run_worker(procedure, values, None, worker)
+    if image.base_type == GRAY:
+        result = gray(result)
+    add_in_one_step(image, build_layer(image, result, meta, (0, 0)), {}, False)
+
+
+def dive_into_new_image(procedure, image, drawable, values, worker):
+    """Each frame becomes a layer of a new image as soon as it is done; the source stays as it
+    was. A cancel (GIMP kills the plug-in) leaves the frames made so far in the new image."""
+    pixels = None
+    if plugin_support.starts_from_layer(values):
+        pixels = selected_pixels(image, drawable)[1]
+    frames = FrameImage(values["frame-ms"], RUN_MODE["interactive"])
+    meta, _ = run_worker(procedure, values, pixels, worker, frames.add)
+    frames.image.parasite_attach(recipe_parasite(meta))
+
+
+def selected_pixels(image, drawable):
+    """(rect, Pixels) of the selected part of a layer that can be dreamed on."""
     plugin_support.check_source(pdb.gimp_item_is_layer(drawable),
                                 pdb.gimp_item_is_group(drawable), image.base_type == INDEXED)
     rect = selected_rect(drawable)
-    pixels = read_pixels(drawable, rect)
+    return rect, read_pixels(drawable, rect)
+
+
+def run_worker(procedure, values, pixels, worker, on_frame=None):
     gimp.progress_init(utf8(u"Dreaming\u2026"))
-    meta, result = plugin_support.run(procedure, values, pixels, show_progress, worker)
-    layer = build_layer(image, drawable, rect, result, meta)
-    insert_above(image, drawable, layer)
+    return plugin_support.run(procedure, values, pixels, show_progress, worker, on_frame)
 
 
 def selected_rect(drawable):
@@ -117,37 +163,59 @@ def read_pixels(drawable, rect):
                                  region[x:x + width, y:y + height])
 
 
+def gray(pixels):
+    """8-bit RGB as gray (Rec. 709 luma): a gray image's layers take one byte a pixel."""
+    data = bytearray(pixels.data)
+    luma = bytearray((54 * r + 183 * g + 19 * b + 128) >> 8
+                     for r, g, b in zip(data[0::3], data[1::3], data[2::3]))
+    return pixels._replace(channels=1, data=bytes(luma))
+
+
 def show_progress(fraction, text):
     if text:
         pdb.gimp_progress_set_text(utf8(text))
     gimp.progress_update(min(max(fraction, 0.0), 1.0))
 
 
-def build_layer(image, source, rect, result, meta):
-    """The finished new layer, not yet in the image: a failure here leaves the image untouched."""
-    x, y, width, height = rect
-    layer = gimp.Layer(image, utf8(plugin_support.layer_name(meta)), width, height, source.type,
-                       100.0, LAYER_MODE_NORMAL)
-    region = layer.get_pixel_rgn(0, 0, width, height, True, False)
-    region[0:width, 0:height] = bytes(result.data)
+def new_layer(image, name, pixels):
+    """A layer holding pixels, of the kind their channels say, not yet in the image."""
+    layer = gimp.Layer(image, utf8(name), pixels.width, pixels.height,
+                       LAYER_TYPES[pixels.channels], 100.0, LAYER_MODE_NORMAL)
+    region = layer.get_pixel_rgn(0, 0, pixels.width, pixels.height, True, False)
+    region[0:pixels.width, 0:pixels.height] = bytes(pixels.data)
     layer.flush()
-    offset_x, offset_y = source.offsets
-    layer.set_offsets(offset_x + x, offset_y + y)
-    layer.parasite_attach(gimp.Parasite(plugin_support.RECIPE_PARASITE, PARASITE_PERSISTENT,
-                                        utf8(plugin_support.recipe_json(meta))))
     return layer
 
 
-def insert_above(image, source, layer):
-    """One undo step: the layer above the source, masked by a soft or shaped selection."""
+def build_layer(image, result, meta, offsets):
+    """The finished new layer, not yet in the image: a failure here leaves the image untouched."""
+    layer = new_layer(image, plugin_support.layer_name(meta), result)
+    layer.set_offsets(*offsets)
+    layer.parasite_attach(recipe_parasite(meta))
+    return layer
+
+
+def recipe_parasite(meta):
+    return gimp.Parasite(plugin_support.RECIPE_PARASITE, PARASITE_PERSISTENT,
+                         utf8(plugin_support.recipe_json(meta)))
+
+
+def place_above(image, source):
+    """insert_layer's arguments for right above source, in its group."""
+    place = {"position": pdb.gimp_image_get_item_position(image, source)}
+    parent = pdb.gimp_item_get_parent(source)
+    if parent is not None:
+        place["parent"] = parent  # pygimp refuses an explicit None
+    return place
+
+
+def add_in_one_step(image, layer, place, masked):
+    """One undo step: the layer in its place ({}: above the active layer), masked by the
+    selection when asked."""
     image.undo_group_start()
     try:
-        place = {"position": pdb.gimp_image_get_item_position(image, source)}
-        parent = pdb.gimp_item_get_parent(source)
-        if parent is not None:
-            place["parent"] = parent  # pygimp refuses an explicit None
         image.insert_layer(layer, **place)
-        if selection_is_partial(image, layer):
+        if masked:
             layer.add_mask(layer.create_mask(ADD_MASK_SELECTION))
     finally:
         image.undo_group_end()
@@ -163,12 +231,35 @@ def selection_is_partial(image, layer):
     return coverage.count(b"\xff") < len(coverage)
 
 
+class FrameImage(object):
+    """A new image that takes a dive's frames as they come, the first one at the bottom, each
+    named for GIF export; shown in a display of its own when an artist started the dive."""
+
+    def __init__(self, frame_ms, show):
+        self.frame_ms, self.show = frame_ms, show
+        self.image = None
+
+    def add(self, index, pixels):
+        first = self.image is None
+        if first:
+            self.image = gimp.Image(pixels.width, pixels.height, BASE_TYPES[pixels.channels])
+        name = plugin_support.frame_layer_name(index, self.frame_ms)
+        self.image.insert_layer(new_layer(self.image, name, pixels), position=0)
+        if first and self.show:
+            gimp.Display(self.image)
+        gimp.displays_flush()
+
+
+def note_interactive():
+    RUN_MODE["interactive"] = True
+
+
 def register_all():
     for pdb_name, (procedure, label, blurb) in sorted(plugin_support.PROCEDURES.items()):
         gimpfu.register(pdb_name, blurb, plugin_support.procedure_help(procedure),
                         "Inceptionism", "Inceptionism", "2026", label, "*",
                         parameters(procedure), [], procedure_function(procedure),
-                        menu=plugin_support.MENU_PATH)
+                        menu=plugin_support.MENU_PATH, on_run=note_interactive)
 
 
 register_all()
