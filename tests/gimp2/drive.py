@@ -4,7 +4,8 @@
                                                     was installed to $GIMP_STUB_PLUGINRC, and
                                                     OUT.json gets what gimpfu.register was given
     python2.7 drive.py run PLUGIN CASE.json OUT.json  builds the case's image, runs the procedure,
-                                                    undoes its undo step, records what it saw
+                                                    records what it saw (images it made too),
+                                                    then undoes its undo step
 
 Nothing is judged here: the Python 3 tests read OUT.json and assert. Pixel data is base64.
 """
@@ -103,20 +104,34 @@ def read(drawable, x, y, width, height):
     return region[x:x + width, y:y + height]
 
 
+def recipe_fields(owner):
+    parasite = owner.parasite_find("inceptionism-recipe")
+    return {"recipe": parasite.data.decode("utf-8") if parasite else None,
+            "recipe_flags": parasite.flags if parasite else None}
+
+
 def new_layer_record(image, source, layer):
     """The new layer, and the source's pixels and the selection under it, for comparison."""
     x, y = layer.offsets
     source_x, source_y = source.offsets
-    parasite = layer.parasite_find("inceptionism-recipe")
-    return {"id": layer.ID, "name": layer.name.decode("utf-8"), "type": layer.type,
-            "offsets": [x, y], "size": [layer.width, layer.height], "bpp": layer.bpp,
-            "pixels": b64(gimp.stub_pixels(layer)),
-            "source_under": b64(read(source, x - source_x, y - source_y, layer.width,
-                                     layer.height)),
-            "selection_under": b64(read(image.selection, x, y, layer.width, layer.height)),
-            "mask": b64(gimp.stub_pixels(layer.mask)) if layer.mask else None,
-            "recipe": parasite.data.decode("utf-8") if parasite else None,
-            "recipe_flags": parasite.flags if parasite else None}
+    return dict(recipe_fields(layer), **{
+        "id": layer.ID, "name": layer.name.decode("utf-8"), "type": layer.type,
+        "offsets": [x, y], "size": [layer.width, layer.height], "bpp": layer.bpp,
+        "pixels": b64(gimp.stub_pixels(layer)),
+        "source_under": b64(read(source, x - source_x, y - source_y, layer.width,
+                                 layer.height)),
+        "selection_under": b64(read(image.selection, x, y, layer.width, layer.height)),
+        "mask": b64(gimp.stub_pixels(layer.mask)) if layer.mask else None})
+
+
+def new_image_record(image):
+    """An image the plug-in made: its layers top to bottom with their pixels, and its displays."""
+    layers = [dict(row, pixels=b64(gimp.stub_pixels(layer)))
+              for row, (layer, _, _) in zip(layer_rows(image), layer_tree(image))]
+    return dict(recipe_fields(image), **{
+        "id": image.ID, "size": [image.width, image.height], "base_type": image.base_type,
+        "layers": layers, "undo_group_left_open": gimp.stub_undo_group_open(image),
+        "displays": [display for display, shown in gimp.stub_displays() if shown == image.ID]})
 
 
 def run_case(plugin, case):
@@ -125,6 +140,7 @@ def run_case(plugin, case):
     before, rows_before = gimp.stub_snapshot(image), layer_rows(image)
     steps_before = len(gimp.stub_undo_steps(image))
     source_before = gimp.stub_pixels(drawable)
+    images_before = set(known.ID for known in gimp.image_list())
     arguments = [utf8(value) for value in case.get("arguments", [])]
     gimp.stub_call(case["procedure"], RUN_MODES[case["run_mode"]], image, drawable, *arguments)
     sys.argv = [plugin, "-gimp", "-run"]
@@ -136,12 +152,16 @@ def run_case(plugin, case):
     record = {
         "result": gimp.stub_result(), "messages": [m.decode("utf-8") for m in gimp.stub_messages()],
         "progress": gimp.stub_progress(), "dialogs": gimpfu.stub_dialogs,
-        "source": {"id": drawable.ID, "type": drawable.type},
+        "source": {"id": drawable.ID, "type": drawable.type, "offsets": list(drawable.offsets),
+                   "size": [drawable.width, drawable.height], "pixels": b64(source_before)},
         "selection_bounds": list(gimp.pdb.gimp_selection_bounds(image)[1:]),
         "layers_before": rows_before, "layers_after": rows_after,
         "source_unchanged": gimp.stub_pixels(drawable) == source_before,
         "new": [new_layer_record(image, drawable, layer) for layer in added],
         "undo_steps": steps, "undo_group_left_open": gimp.stub_undo_group_open(image),
+        "image_unchanged": gimp.stub_snapshot(image) == before,
+        "new_images": [new_image_record(made) for made in gimp.image_list()
+                       if made.ID not in images_before],
     }
     for _ in steps:
         gimp.stub_undo(image)

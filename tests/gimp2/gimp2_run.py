@@ -10,14 +10,13 @@ import shlex
 import subprocess
 import sys
 
-from inceptionism import settings
+from inceptionism import plugin_support, settings
 
 import py27
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 DRIVER = os.path.join(HERE, "drive.py")
-PROCEDURE = "python-fu-inceptionism-dream"
 PLUGIN_FILE = "inceptionism-gimp2.py"
 LIB_FOLDER = "inceptionism-gimp2-lib"
 RUN_TIMEOUT_S = 600
@@ -56,7 +55,7 @@ class Gimp2(object):
         case_file = os.path.join(self.base, name + "-case.json")
         out = os.path.join(self.base, name + "-out.json")
         with open(case_file, "w") as handle:
-            json.dump(dict(case, procedure=case.get("procedure", PROCEDURE)), handle)
+            json.dump(case, handle)
         process = subprocess.Popen(self.python27 + [DRIVER, "run", self.plugin, case_file, out],
                                    env=self.environment(**env), stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT)
@@ -76,6 +75,21 @@ class Gimp2(object):
         assert done.returncode == 0, done.stdout.decode("utf-8", "replace")
 
 
+class Runs(dict):
+    """Each case's record, run on first use (so -k runs only the cases it needs) in one installed
+    GIMP 2.10 folder; cases maps a name to drive.py's case."""
+
+    def __init__(self, make_folder, cases):
+        dict.__init__(self)
+        self.make_folder, self.cases = make_folder, cases
+        self.gimp2 = None
+
+    def __missing__(self, name):
+        self.gimp2 = self.gimp2 or Gimp2(self.make_folder("gimp2"))
+        self[name] = self.gimp2.run(name, self.cases[name])
+        return self[name]
+
+
 def install(gimp_dir, worker_command, env):
     """install.py --gimp-dir, as an artist would run it (the engine itself stays where it is)."""
     os.makedirs(gimp_dir)
@@ -84,6 +98,24 @@ def install(gimp_dir, worker_command, env):
                            " ".join(shlex.quote(word) for word in worker_command)],
                           env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert done.returncode == 0, done.stdout.decode("utf-8", "replace")
+
+
+def pdb_name(procedure):
+    """"python-fu-inceptionism-dream" for "dream": the name both GIMPs register."""
+    return next(name for name, entry in plugin_support.PROCEDURES.items()
+                if entry[0] == procedure)
+
+
+def noninteractive(procedure, image, values):
+    """A script's call: drive.py builds image, then every value is passed."""
+    return {"procedure": pdb_name(procedure), "run_mode": "noninteractive", "image": image,
+            "arguments": pdb_arguments(procedure, values)}
+
+
+def interactive(procedure, image, values):
+    """From the menu: GIMP passes only the image and drawable; the artist edits the dialog."""
+    return {"procedure": pdb_name(procedure), "run_mode": "interactive", "image": image,
+            "dialog_edits": dialog_edits(procedure, values)}
 
 
 def pdb_arguments(procedure, values):

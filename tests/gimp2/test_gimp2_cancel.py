@@ -1,5 +1,6 @@
 """Cancel in GIMP 2.10 kills the plug-in process (there is nothing to poll): the worker must
-notice its parent is gone and stop, and the image must hold nothing of the unfinished dream.
+notice its parent is gone and stop, and the image must hold nothing of the unfinished dream; a
+zoom dive's new image keeps the frames finished before the kill.
 
 The stub journals every change the GIMP core sees as it happens, so the journal survives the
 kill and tells what reached the image.
@@ -14,8 +15,10 @@ import gimp2_run
 
 pytestmark = [pytest.mark.py27, pytest.mark.slow]
 
-# Long enough to be killed mid-run: many steps on a small image.
+# Long enough to be killed mid-run: many steps on a small image; many frames for a dive.
 SLOW = {"layer": "inception3a", "octaves": 2, "iterations": 200}
+SLOW_DIVE = {"start": "noise", "width": 48, "height": 32, "frames": 200, "layer": "conv2",
+             "octaves": 1, "iterations": 5, "frame-ms": 80}
 HANG_S = 300  # far beyond a step; reaching it means something hangs
 
 
@@ -53,15 +56,12 @@ def wait_for(condition, what, process=None):
         time.sleep(0.2)
 
 
-def test_killing_the_plugin_stops_the_worker_and_leaves_the_image_alone(tmp_path):
-    gimp2 = gimp2_run.Gimp2(str(tmp_path))
-    path = str(tmp_path / "journal.jsonl")
-    case = {"run_mode": "noninteractive", "image": {"size": [64, 48]},
-            "arguments": gimp2_run.pdb_arguments("dream", SLOW)}
+def kill_when(gimp2, path, case, condition, what):
+    """Starts case, kills the plug-in once condition(journal) holds, as GIMP does on Cancel;
+    returns the journal from the run on, after checking that the worker ended too."""
     process, _ = gimp2.start("cancel", case, GIMP_STUB_JOURNAL=path)
     try:
-        wait_for(lambda: any(e["event"] == "progress" for e in journal(path)), "progress",
-                 process)
+        wait_for(lambda: condition(journal(path)), what, process)
         workers = children(process.pid)
     finally:
         process.kill()  # what GIMP does when the artist presses Cancel
@@ -70,5 +70,29 @@ def test_killing_the_plugin_stops_the_worker_and_leaves_the_image_alone(tmp_path
     wait_for(lambda: all(parent_and_state(pid)[1] in ("gone", "Z") for pid in workers),
              "end of the worker")
     events = journal(path)
-    during_run = [e["event"] for e in events[[e["event"] for e in events].index("run"):]]
-    assert set(during_run) == {"run", "progress"}, during_run
+    return events[[e["event"] for e in events].index("run"):]
+
+
+def test_killing_the_plugin_stops_the_worker_and_leaves_the_image_alone(tmp_path):
+    case = gimp2_run.noninteractive("dream", {"size": [64, 48]}, SLOW)
+    during_run = kill_when(gimp2_run.Gimp2(str(tmp_path)), str(tmp_path / "journal.jsonl"), case,
+                           lambda events: any(e["event"] == "progress" for e in events),
+                           "progress")
+    assert set(e["event"] for e in during_run) == {"run", "progress"}, during_run
+
+
+def test_a_cancelled_zoom_dive_keeps_its_finished_frames_in_the_new_image(tmp_path):
+    case = gimp2_run.interactive("zoom", {"size": [64, 48]}, SLOW_DIVE)
+    during_run = kill_when(gimp2_run.Gimp2(str(tmp_path)), str(tmp_path / "journal.jsonl"), case,
+                           lambda events: any(e["event"] == "display" for e in events),
+                           "the first frame")
+    made = [e["image"] for e in during_run if e["event"] == "new_image"]
+    assert len(made) == 1, during_run
+    inserted = [e for e in during_run if e["event"] == "insert_layer"]
+    assert inserted and [e["name"] for e in inserted] == [
+        "Frame %d (%dms) (replace)" % (n + 1, SLOW_DIVE["frame-ms"]) for n in range(len(inserted))]
+    ours = set(made + [e["layer"] for e in inserted if e["image"] == made[0]])
+    for event in during_run:
+        touched = set(event[key] for key in ("image", "layer", "drawable", "owner") if key in event)
+        assert touched <= ours, "the dive touched another image: %r" % event
+    assert [e["image"] for e in during_run if e["event"] == "display"] == made

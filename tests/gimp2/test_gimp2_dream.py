@@ -5,7 +5,6 @@ network and the lightest settings; the tests read what drive.py recorded. They e
 outcomes as the GIMP 3 end-to-end tests (tests/e2e/test_gimp3_dream.py), except that GIMP 2.10
 plug-ins work in 8 bits.
 """
-import base64
 import json
 
 import numpy as np
@@ -14,23 +13,21 @@ import pytest
 from inceptionism import errors, plugin_support
 
 import gimp2_run
+from gimp2_records import (GRAY_IMAGE, RGBA_IMAGE, check_one_undo_step, check_progress_shown,
+                           check_refused, check_right_above_the_source, new_layer, pixels)
 
 pytestmark = [pytest.mark.py27, pytest.mark.slow]
 
 FAST = {"layer": "conv2", "octaves": 1, "iterations": 2, "step-size": 0.03}
 SIZE = [64, 48]
-RGB_IMAGE, RGBA_IMAGE, GRAY_IMAGE = 0, 1, 2
 
 
 def noninteractive(image, values=FAST):
-    return {"run_mode": "noninteractive", "image": dict({"size": SIZE}, **image),
-            "arguments": gimp2_run.pdb_arguments("dream", values)}
+    return gimp2_run.noninteractive("dream", dict({"size": SIZE}, **image), values)
 
 
 def interactive(image):
-    """From the menu: GIMP passes only the image and drawable; the artist edits the dialog."""
-    return {"run_mode": "interactive", "image": dict({"size": SIZE}, **image),
-            "dialog_edits": gimp2_run.dialog_edits("dream", FAST)}
+    return gimp2_run.interactive("dream", dict({"size": SIZE}, **image), FAST)
 
 
 def rectangle(x, y, width, height, feather=0):
@@ -63,42 +60,21 @@ REFUSED = {
 }
 
 
-class Runs(dict):
-    """Each case's record, run on first use (so -k runs only the cases it needs)."""
-
-    def __init__(self, make_folder):
-        dict.__init__(self)
-        self.make_folder = make_folder
-        self.gimp2 = None
+class Runs(gimp2_run.Runs):
+    """The cases, and one run with a worker command that leads nowhere."""
 
     def __missing__(self, name):
-        if name == "worker_missing":
-            broken = gimp2_run.Gimp2(self.make_folder("gimp2-broken"), BROKEN_WORKER)
-            self[name] = broken.run(name, noninteractive({}))
-        else:
-            self.gimp2 = self.gimp2 or gimp2_run.Gimp2(self.make_folder("gimp2"))
-            self[name] = self.gimp2.run(name, DREAMED.get(name) or REFUSED[name][0])
+        if name != "worker_missing":
+            return gimp2_run.Runs.__missing__(self, name)
+        broken = gimp2_run.Gimp2(self.make_folder("gimp2-broken"), BROKEN_WORKER)
+        self[name] = broken.run(name, noninteractive({}))
         return self[name]
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    return Runs(lambda name: str(tmp_path_factory.mktemp(name)))
-
-
-def pixels(encoded, layer):
-    width, height = layer["size"]
-    return np.frombuffer(base64.b64decode(encoded), np.uint8).reshape(height, width, -1)
-
-
-def new_layer(run):
-    assert run["result"]["status"] == "success", run["output"]
-    assert len(run["new"]) == 1, "expected one new layer, got %r" % run["new"]
-    return run["new"][0]
-
-
-def find(rows, item_id):
-    return next(row for row in rows if row["id"] == item_id)
+    cases = dict(DREAMED, **dict((name, case) for name, (case, _) in REFUSED.items()))
+    return Runs(lambda name: str(tmp_path_factory.mktemp(name)), cases)
 
 
 @pytest.mark.parametrize("name", sorted(DREAMED) + sorted(REFUSED) + ["worker_missing"])
@@ -108,15 +84,7 @@ def test_the_source_layer_stays_bit_identical(runs, name):
 
 @pytest.mark.parametrize("name", sorted(DREAMED))
 def test_the_new_layer_sits_right_above_the_source(runs, name):
-    run = runs[name]
-    layer = new_layer(run)
-    source_before = find(run["layers_before"], run["source"]["id"])
-    source_after = find(run["layers_after"], source_before["id"])
-    placed = find(run["layers_after"], layer["id"])
-    assert (placed["parent"], placed["position"]) == (source_before["parent"],
-                                                      source_before["position"])
-    assert source_after["position"] == source_before["position"] + 1
-    assert len(run["layers_after"]) == len(run["layers_before"]) + 1
+    check_right_above_the_source(runs[name])
 
 
 @pytest.mark.parametrize("name, offsets, size", [
@@ -182,29 +150,20 @@ def test_the_recipe_parasite_says_how_the_layer_was_made(runs, name):
 
 @pytest.mark.parametrize("name", sorted(DREAMED))
 def test_all_changes_are_one_undo_step_that_undo_reverts(runs, name):
-    run = runs[name]
-    assert [group for group, _ in run["undo_steps"]] == [True], run["undo_steps"]
-    assert not run["undo_group_left_open"]
-    assert run["undo_restores"], "Edit > Undo did not bring the image back as it was"
+    check_one_undo_step(runs[name])
 
 
 def test_a_menu_run_asks_in_a_dialog_then_dreams(runs):
-    assert ["dialog", gimp2_run.PROCEDURE] in runs["whole"]["dialogs"]
+    assert ["dialog", gimp2_run.pdb_name("dream")] in runs["whole"]["dialogs"]
 
 
 @pytest.mark.parametrize("name", sorted(DREAMED))
 def test_progress_is_shown(runs, name):
-    updates = [value for kind, value in runs[name]["progress"] if kind == "update"]
-    assert runs[name]["progress"][0][0] == "init" and updates and updates[-1] == 1.0
+    check_progress_shown(runs[name])
 
 
 @pytest.mark.parametrize("name, words", sorted(
     [(name, words) for name, (_, words) in REFUSED.items()] +
     [("worker_missing", errors.CODES["worker-missing"])]))
 def test_refusals_are_one_clear_message_and_leave_the_image_alone(runs, name, words):
-    run = runs[name]
-    assert run["result"]["status"] == "execution-error"
-    assert len(run["messages"]) == 1 and words in run["messages"][0], run["messages"]
-    assert run["result"]["error"] == run["messages"][0]
-    assert run["layers_after"] == run["layers_before"]
-    assert run["undo_steps"] == [] and run["undo_restores"]
+    check_refused(runs[name], words)

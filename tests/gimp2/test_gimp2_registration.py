@@ -36,6 +36,7 @@ def procedures():
 
 def test_every_shared_procedure_is_registered_in_the_menu(gimp2, installed):
     assert sorted(installed) == sorted(gimp2.registrations) == sorted(plugin_support.PROCEDURES)
+    assert sorted(procedure for _, procedure in procedures()) == sorted(settings.PROCEDURES)
     for name, (_, label, blurb) in plugin_support.PROCEDURES.items():
         assert installed[name]["menus"] == [plugin_support.MENU_PATH]
         assert (installed[name]["label"], installed[name]["blurb"]) == (label, blurb)
