@@ -26,6 +26,10 @@ PROCEDURES = {
         "Dream, zoom into the centre, dream again: each frame a layer of a new image, ready to "
         "export as an animated GIF."),
 }
+# PDB name -> (name, label, what it holds) of the image a procedure hands back to scripts.
+RETURNS = {
+    "python-fu-inceptionism-zoom": ("image", "Image", "The dive's frames, one layer each"),
+}
 
 # Interleaved pixels as on the wire: channels 1-4, dtype "u8", "u16" or "f32", data bytes.
 Pixels = namedtuple("Pixels", "width height channels dtype data")
