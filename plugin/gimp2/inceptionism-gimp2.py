@@ -84,16 +84,25 @@ def values_of(procedure, values):
 
 
 def procedure_function(procedure):
-    """What gimpfu calls with (image, drawable, *values); failures become one clear message."""
+    """What gimpfu calls with (image, drawable, *values); failures become one clear message.
+    What it returns (a zoom dive's new image) is the procedure's return value for scripts."""
     def run(image, drawable, *values):
         worker = {"log": None}
         try:
             worker = plugin_support.load_worker_config(LIB_DIR)
             values = values_of(procedure, values)
-            action(procedure, values)(procedure, image, drawable, values, worker)
+            return action(procedure, values)(procedure, image, drawable, values, worker)
         except Exception as exc:  # every failure reaches the artist as one plain message
             gimpfu.fail(utf8(plugin_support.user_message(exc, worker["log"])))
     return run
+
+
+def results(pdb_name):
+    """The image a procedure hands back, if it makes one."""
+    if pdb_name not in plugin_support.RETURNS:
+        return []
+    name, _, blurb = plugin_support.RETURNS[pdb_name]
+    return [(PF_IMAGE, name, blurb)]
 
 
 def action(procedure, values):
@@ -132,6 +141,7 @@ def dive_into_new_image(procedure, image, drawable, values, worker):
     frames = FrameImage(values["frame-ms"], RUN_MODE["interactive"])
     meta, _ = run_worker(procedure, values, pixels, worker, frames.add)
     frames.image.parasite_attach(recipe_parasite(meta))
+    return frames.image
 
 
 def selected_pixels(image, drawable):
@@ -258,7 +268,7 @@ def register_all():
     for pdb_name, (procedure, label, blurb) in sorted(plugin_support.PROCEDURES.items()):
         gimpfu.register(pdb_name, blurb, plugin_support.procedure_help(procedure),
                         "Inceptionism", "Inceptionism", "2026", label, "*",
-                        parameters(procedure), [], procedure_function(procedure),
+                        parameters(procedure), results(pdb_name), procedure_function(procedure),
                         menu=plugin_support.MENU_PATH, on_run=note_interactive)
 
 

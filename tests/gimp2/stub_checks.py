@@ -14,8 +14,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "stu
 import gimp  # noqa: E402
 import gimpfu  # noqa: E402
 from gimpenums import (ADD_MASK_SELECTION, CHANNEL_OP_REPLACE, GRAY, GRAY_IMAGE,  # noqa: E402
-                       PARASITE_PERSISTENT, PARASITE_UNDOABLE, PDB_FLOAT, PDB_INT32, RGB_IMAGE,
-                       RUN_INTERACTIVE)
+                       PARASITE_PERSISTENT, PARASITE_UNDOABLE, PDB_FLOAT, PDB_IMAGE, PDB_INT32,
+                       RGB_IMAGE, RUN_INTERACTIVE)
+from _gimp_pdb import returned_values  # noqa: E402
 
 
 def numbered_layer(image, width, height, offsets=(0, 0), name="L"):
@@ -208,6 +209,24 @@ class NewImagesAndDisplays(unittest.TestCase):
         top = gimp.Layer(image, "top", 4, 4)
         image.insert_layer(top, position=0)
         self.assertEqual(image.layers, [top, middle, bottom])
+
+
+class ReturnValues(unittest.TestCase):
+    """What pygimp makes of the value a run returns, for the declared return values."""
+
+    IMAGE_RESULT = [[PDB_IMAGE, "image", "Image"]]
+
+    def test_a_lone_value_stands_for_the_one_declared(self):
+        image = gimp.Image(4, 4)
+        self.assertEqual(returned_values(image, self.IMAGE_RESULT), [image.ID])
+        self.assertEqual(returned_values((image,), self.IMAGE_RESULT), [image.ID])
+
+    def test_values_of_another_type_or_count_are_refused(self):
+        self.assertRaises(TypeError, returned_values, None, self.IMAGE_RESULT)
+        self.assertRaises(TypeError, returned_values, (gimp.Image(4, 4),) * 2, self.IMAGE_RESULT)
+
+    def test_without_declared_return_values_anything_is_ignored(self):
+        self.assertEqual(returned_values(gimp.Image(4, 4), []), [])
 
 
 class Selections(unittest.TestCase):

@@ -75,3 +75,10 @@ def test_gimp_installs_run_mode_first_and_the_pdb_types(installed, name, procedu
     assert params[0][:2] == [PDB_INT32, "run-mode"]
     assert [p[0] for p in params[3:]] == [PDB_TYPES[s.kind]
                                           for s in settings.for_procedure(procedure)]
+
+
+@pytest.mark.parametrize("name", sorted(plugin_support.PROCEDURES))
+def test_only_a_procedure_that_makes_an_image_returns_it(installed, name):
+    returned = plugin_support.RETURNS.get(name)
+    expected = [[PF_IMAGE, returned[0], returned[2]]] if returned else []
+    assert installed[name]["results"] == expected

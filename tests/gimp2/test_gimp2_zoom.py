@@ -89,6 +89,11 @@ def test_from_a_layer_the_first_frame_grows_out_of_the_selected_pixels(runs):
     assert 0 < distance(first, source) < distance(first, noise) / 2
 
 
+@pytest.mark.parametrize("name", sorted(DIVES))
+def test_the_new_image_is_the_procedures_return_value(runs, name):
+    assert runs[name]["result"]["values"] == [new_image(runs[name])["id"]]
+
+
 @pytest.mark.parametrize("name, displays", [("noise", 1), ("gray_layer", 0)])
 def test_a_menu_run_shows_the_new_image_a_script_gets_no_window(runs, name, displays):
     assert len(new_image(runs[name])["displays"]) == displays

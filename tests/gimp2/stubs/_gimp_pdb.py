@@ -157,6 +157,20 @@ def passed_value(value, definition):
     return float(value) if pdb_type == _enums.PDB_FLOAT else value
 
 
+def returned_values(returned, declared):
+    """What GIMP gets back from a run (pygimp_param_from_tuple): nothing when no return values
+    are declared, else a tuple of them (a lone value for one), checked; items become IDs."""
+    if not declared:
+        return []
+    if not isinstance(returned, tuple) and len(declared) == 1:
+        returned = (returned,)
+    if not isinstance(returned, tuple) or len(returned) != len(declared):
+        raise TypeError("wrong number of parameters")
+    for value, definition in zip(returned, declared):
+        check_pdb_value(value, _PDB_TYPE_KINDS[definition[0]])
+    return [getattr(value, "ID", value) for value in returned]
+
+
 class _Pdb(object):
     """gimp.pdb: procedures by attribute (underscores become hyphens) or by item."""
 

@@ -16,7 +16,7 @@ import traceback
 
 from gimpenums import RUN_NONINTERACTIVE
 from _gimp_core import OMITTED, as_double, as_instance, as_int, as_string, core, error, journal
-from _gimp_pdb import passed_value
+from _gimp_pdb import passed_value, returned_values
 # pygimp's types and gimp.pdb, as the plug-in sees them
 from _gimp_items import Channel, Drawable, GroupLayer, Image, Layer, Parasite  # noqa: F401
 from _gimp_pdb import pdb  # noqa: F401
@@ -104,17 +104,20 @@ def main(init, quit, query, run):
 
 
 def _run(run, name, params):
-    """Passes the call the way the core does: declared PDB types, then status and message."""
+    """Passes the call the way the core does: declared PDB types, then status and message, and
+    the return values pygimp makes of what run returned."""
     with open(os.environ["GIMP_STUB_PLUGINRC"]) as handle:
-        declared = json.load(handle)[name]["params"]
+        installed = json.load(handle)[name]
+    declared = installed["params"]
     if len(params) > len(declared) or (params[0] == RUN_NONINTERACTIVE and
                                        len(params) != len(declared)):
         raise TypeError("wrong number of arguments for %s" % name)
     values = tuple(passed_value(value, definition) for value, definition in zip(params, declared))
     journal("run", procedure=name)
     try:
-        run(str(name), values)
-        core.result = {"status": "success"}
+        returned = run(str(name), values)
+        core.result = {"status": "success",
+                       "values": returned_values(returned, installed["results"])}
     except Exception as failure:
         traceback.print_exc()
         core.result = {"status": "execution-error", "error": str(failure),
