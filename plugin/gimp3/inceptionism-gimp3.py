@@ -3,10 +3,12 @@
 
 Thin on purpose: the arguments and the dialog come from the shared settings table, the dreaming
 from the engine's worker (through plugin_support). This file only moves pixels between GIMP and
-the worker and adds the result as a new layer, so the source layer is never touched.
+the worker and adds the result as a new layer (a zoom dive: a new image), so the source layer is
+never touched.
 """
 import os
 import sys
+from collections import namedtuple
 
 import gi
 gi.require_version("Gimp", "3.0")
@@ -23,37 +25,120 @@ EIGHT_BIT = (Gimp.Precision.U8_LINEAR, Gimp.Precision.U8_NON_LINEAR, Gimp.Precis
 # Pixels on the wire (channels, dtype) as babl formats: sRGB-encoded, like the protocol's.
 BABL_MODELS = {1: "Y'", 2: "Y'A", 3: "R'G'B'", 4: "R'G'B'A"}
 BABL_TYPES = {"u8": "u8", "u16": "u16", "f32": "float"}
+# Colour kind of the image -> the type of a new opaque layer in it.
+OPAQUE_LAYER_TYPES = {Gimp.ImageBaseType.RGB: Gimp.ImageType.RGB_IMAGE,
+                      Gimp.ImageBaseType.GRAY: Gimp.ImageType.GRAY_IMAGE}
+# One run of a procedure: its settings name, the dialog's values, worker.json, and whether the
+# artist is there to see it.
+Job = namedtuple("Job", "procedure values worker interactive")
 
 
 def run(procedure, run_mode, image, drawables, config, data):
-    """GIMP calls this for every procedure; the result always lands in a new layer."""
-    name = plugin_support.PROCEDURES[procedure.get_name()][0]
-    if run_mode == Gimp.RunMode.INTERACTIVE and not ask(procedure, config, name):
+    """GIMP calls this for every procedure; the source layer is never changed."""
+    pdb_name = procedure.get_name()
+    name, label, _ = plugin_support.PROCEDURES[pdb_name]
+    interactive = run_mode == Gimp.RunMode.INTERACTIVE
+    if interactive and not ask(procedure, config, name):
         return procedure.new_return_values(Gimp.PDBStatusType.CANCEL, None)
     worker = {"log": None}
     try:
         worker = plugin_support.load_worker_config(PLUGIN_DIR)
-        dream_into_new_layer(name, image, drawables, values_of(config, name), worker)
+        Gimp.progress_init(label.replace("_", "").replace("...", "\u2026"))
+        made = RESULTS[name](Job(name, values_of(config, name), worker, interactive), image,
+                             drawables)
+        Gimp.progress_end()
     except Exception as exc:  # every failure reaches the artist as one plain message
         message = plugin_support.user_message(exc, worker["log"])
         return procedure.new_return_values(Gimp.PDBStatusType.EXECUTION_ERROR, GLib.Error(message))
-    return procedure.new_return_values(Gimp.PDBStatusType.SUCCESS, None)
+    return success(pdb_name, made)
+
+
+def success(pdb_name, made):
+    """SUCCESS, with the image made for the procedures that return one."""
+    values = [GObject.Value(Gimp.PDBStatusType, Gimp.PDBStatusType.SUCCESS)]
+    if pdb_name in RETURNS:
+        values.append(GObject.Value(Gimp.Image, made))
+    return Gimp.ValueArray.new_from_values(values)
 
 
 def values_of(config, name):
     return dict((s.name, config.get_property(s.name)) for s in settings.for_procedure(name))
 
 
-def dream_into_new_layer(name, image, drawables, values, worker):
-    """Read the selected part of the layer, let the worker dream, add the result above it."""
-    source = source_layer(image, drawables)
+def work(job, pixels, on_frame=None):
+    """(meta, Pixels) from the worker, with GIMP's progress bar following it."""
+    return plugin_support.run(job.procedure, job.values, pixels, show_progress, job.worker,
+                              on_frame)
+
+
+def into_new_layer(job, image, drawables):
+    """Dream and Visualize: the result lands in a new layer, in one undo step."""
+    if plugin_support.starts_from_layer(job.values):
+        painted_over_source(job, image, source_layer(image, drawables))
+    else:
+        painted_from_noise(job, image, drawables)
+
+
+def painted_over_source(job, image, source):
+    """The selected part of the layer, worked on, in a new layer right above it."""
     rect = selected_rect(source)
-    pixels = read_pixels(image, source, rect)
-    Gimp.progress_init("Dreaming\u2026")
-    meta, result = plugin_support.run(name, values, pixels, show_progress, worker)
-    layer = build_layer(image, source, rect, result, meta)
-    insert_above(image, source, layer)
-    Gimp.progress_end()
+    meta, result = work(job, read_pixels(image, source, rect))
+    (_, offset_x, offset_y), (x, y) = source.get_offsets(), rect[:2]
+    layer = build_layer(image, plugin_support.layer_name(meta), source.type(), result,
+                        (offset_x + x, offset_y + y))
+    attach_recipe(layer, meta)
+    if selection_is_partial(image, layer):
+        layer.add_mask(layer.create_mask(Gimp.AddMaskType.SELECTION))
+    insert_in_one_step(image, layer, source.get_parent(), image.get_item_position(source))
+
+
+def painted_from_noise(job, image, drawables):
+    """A picture of the dialog's size from noise, at the top left, above the active layer."""
+    plugin_support.check_image(image.get_base_type() == Gimp.ImageBaseType.INDEXED)
+    meta, result = work(job, None)
+    layer = build_layer(image, plugin_support.layer_name(meta),
+                        OPAQUE_LAYER_TYPES[image.get_base_type()], result, (0, 0))
+    attach_recipe(layer, meta)
+    active = drawables[0] if drawables and drawables[0].is_layer() else None
+    place = (active.get_parent(), image.get_item_position(active)) if active else (None, 0)
+    insert_in_one_step(image, layer, *place)
+
+
+def into_new_image(job, image, drawables):
+    """Zoom dive: the frames become the layers of a new image, which it returns."""
+    if plugin_support.starts_from_layer(job.values):
+        source = source_layer(image, drawables)
+        dive = Dive(image.get_base_type(), image.get_precision(), source.type(), job)
+        meta, _ = work(job, read_pixels(image, source, selected_rect(source)), dive.add_frame)
+    else:
+        dive = Dive(Gimp.ImageBaseType.RGB, Gimp.Precision.U8_NON_LINEAR, Gimp.ImageType.RGB_IMAGE,
+                    job)
+        meta, _ = work(job, None, dive.add_frame)
+    attach_recipe(dive.image, meta)
+    return dive.image
+
+
+class Dive(object):
+    """The new image of a zoom dive. Each frame becomes a layer as soon as it is done, the first
+    at the bottom (GIF export's order), so a cancelled dive keeps the frames done so far. The
+    image is made (and shown, when the artist is there) with the first frame, so a dive that
+    fails at once leaves no empty image behind."""
+
+    def __init__(self, base_type, precision, layer_type, job):
+        self.kind = (base_type, precision)
+        self.layer_type = layer_type
+        self.job = job
+        self.image = None
+
+    def add_frame(self, index, frame):
+        if self.image is None:
+            self.image = Gimp.Image.new_with_precision(frame.width, frame.height, *self.kind)
+            if self.job.interactive:
+                Gimp.Display.new(self.image)
+        name = plugin_support.frame_layer_name(index, self.job.values["frame-ms"])
+        self.image.insert_layer(build_layer(self.image, name, self.layer_type, frame, (0, 0)),
+                                None, 0)
+        Gimp.displays_flush()
 
 
 def source_layer(image, drawables):
@@ -95,31 +180,31 @@ def show_progress(fraction, text):
     Gimp.progress_update(fraction)
 
 
-def build_layer(image, source, rect, result, meta):
-    """The finished new layer (masked by a soft or shaped selection), not yet in the image: a
-    failure here leaves the image untouched."""
-    x, y, width, height = rect
-    layer = Gimp.Layer.new(image, plugin_support.layer_name(meta), width, height, source.type(),
-                           100.0, Gimp.LayerMode.NORMAL)
+def build_layer(image, name, layer_type, result, offsets):
+    """A new layer holding result, not yet in the image: a failure here leaves the image
+    untouched. GEGL converts the result's pixels to the layer's own format."""
+    layer = Gimp.Layer.new(image, name, result.width, result.height, layer_type, 100.0,
+                           Gimp.LayerMode.NORMAL)
     buffer = layer.get_buffer()
-    buffer.set(Gegl.Rectangle.new(0, 0, width, height), babl_format(result.channels, result.dtype),
-               result.data)
+    buffer.set(Gegl.Rectangle.new(0, 0, result.width, result.height),
+               babl_format(result.channels, result.dtype), result.data)
     buffer.flush()
-    _, offset_x, offset_y = source.get_offsets()
-    layer.set_offsets(offset_x + x, offset_y + y)
-    recipe = plugin_support.recipe_json(meta).encode("utf-8")
-    layer.attach_parasite(Gimp.Parasite.new(plugin_support.RECIPE_PARASITE,
-                                            Gimp.PARASITE_PERSISTENT, list(recipe)))
-    if selection_is_partial(image, layer):
-        layer.add_mask(layer.create_mask(Gimp.AddMaskType.SELECTION))
+    layer.set_offsets(*offsets)
     return layer
 
 
-def insert_above(image, source, layer):
-    """The finished layer above the source, as one undo step."""
+def attach_recipe(item, meta):
+    """What made a layer (or a dive's image), kept with it in the XCF."""
+    recipe = plugin_support.recipe_json(meta).encode("utf-8")
+    item.attach_parasite(Gimp.Parasite.new(plugin_support.RECIPE_PARASITE,
+                                           Gimp.PARASITE_PERSISTENT, list(recipe)))
+
+
+def insert_in_one_step(image, layer, parent, position):
+    """The finished layer into the image, as one undo step."""
     image.undo_group_start()
     try:
-        image.insert_layer(layer, source.get_parent(), image.get_item_position(source))
+        image.insert_layer(layer, parent, position)
     finally:
         image.undo_group_end()
 
@@ -171,6 +256,10 @@ def follow_model(procedure, config):
     config.connect("notify::model", update)
 
 
+RESULTS = {"dream": into_new_layer, "visualize": into_new_layer, "zoom": into_new_image}
+# Procedures that return the image they made: pdb name -> (name, label, what it holds).
+RETURNS = {"python-fu-inceptionism-zoom": ("image", "Image", "The dive's frames, one layer each")}
+
 ARGUMENT_ADDERS = {
     "int": lambda p, s, flags: p.add_int_argument(s.name, s.label, s.help, s.low, s.high,
                                                   s.default, flags),
@@ -211,6 +300,10 @@ class Inceptionism(Gimp.PlugIn):
         procedure.set_attribution("Inceptionism", "Inceptionism", "2026")
         for setting in settings.for_procedure(name):
             ARGUMENT_ADDERS[setting.kind](procedure, setting, GObject.ParamFlags.READWRITE)
+        if pdb_name in RETURNS:
+            value_name, nick, blurb = RETURNS[pdb_name]
+            procedure.add_image_return_value(value_name, nick, blurb, True,
+                                             GObject.ParamFlags.READWRITE)
         return procedure
 
 
