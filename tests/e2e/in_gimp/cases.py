@@ -1,7 +1,7 @@
-"""Runs inside GIMP 3 (python-fu-eval): each case builds a small image, calls the Dream procedure
-NONINTERACTIVE the way a script would, and records what it finds in INCEPTIONISM_E2E_OUT:
+"""Runs inside GIMP 3 (python-fu-eval): each case builds a small image, calls one Inceptionism
+procedure NONINTERACTIVE the way a script would, and records what it finds in INCEPTIONISM_E2E_OUT:
 results.json (one entry a case) plus raw pixel dumps. Nothing is judged here; the host-side
-tests in test_gimp3_dream.py assert on these files.
+tests (test_gimp3_*.py) assert on these files.
 """
 import json
 import os
@@ -10,9 +10,9 @@ import time
 from gi.repository import Gegl, Gimp
 
 OUT = os.environ["INCEPTIONISM_E2E_OUT"]
-SETTINGS = json.loads(os.environ["INCEPTIONISM_E2E_SETTINGS"])
+SETTINGS = json.loads(os.environ["INCEPTIONISM_E2E_SETTINGS"])  # {procedure: fast settings}
 TRACE = os.environ["INCEPTIONISM_E2E_TRACE"]
-PROCEDURE = "python-fu-inceptionism-dream"
+DYING_WORKER = os.environ["INCEPTIONISM_E2E_DYING_WORKER"]
 WIDTH, HEIGHT = 64, 48
 BASE_TYPES = {"rgb": Gimp.ImageBaseType.RGB, "gray": Gimp.ImageBaseType.GRAY}
 LAYER_TYPES = {("rgb", False): Gimp.ImageType.RGB_IMAGE, ("rgb", True): Gimp.ImageType.RGBA_IMAGE,
@@ -116,23 +116,78 @@ def case_worker_missing():
     return new_image()
 
 
-CASES = [case_whole, case_rectangle, case_feathered_ellipse, case_offsets, case_transparency,
-         case_gray, case_high_bit_depth, case_several_drawables, case_indexed, case_layer_group,
-         case_selection_outside_layer, case_worker_missing]
+def case_visualize_noise():
+    """Noise needs no source: the new layer goes above the active "Other" layer, at (0, 0)."""
+    image, (_, other) = case_several_drawables()
+    return image, [other]
 
 
-def dream(image, drawables):
-    procedure = Gimp.get_pdb().lookup_procedure(PROCEDURE)
+def case_visualize_noise_gray():
+    return new_image(mode="gray")
+
+
+def case_visualize_noise_indexed():
+    return case_indexed()
+
+
+def case_visualize_selection():
+    return new_image(selection=(8, 6, 24, 20))
+
+
+def case_zoom_noise():
+    return new_image()
+
+
+def case_zoom_layer():
+    return new_image(size=(40, 30), offsets=(10, 8), selection=(14, 10, 32, 24))
+
+
+def case_zoom_worker_dies():
+    return new_image()
+
+
+def case_zoom_worker_missing():
+    return new_image()
+
+
+# (case, procedure, its own settings), run in this order; the fast settings come from the host.
+CASES = [(case, "dream", {}) for case in (
+    case_whole, case_rectangle, case_feathered_ellipse, case_offsets, case_transparency,
+    case_gray, case_high_bit_depth, case_several_drawables, case_indexed, case_layer_group,
+    case_selection_outside_layer, case_worker_missing)] + [
+    (case_visualize_noise, "visualize", {"start": "noise"}),
+    (case_visualize_noise_gray, "visualize", {"start": "noise"}),
+    (case_visualize_noise_indexed, "visualize", {"start": "noise"}),
+    (case_visualize_selection, "visualize", {"start": "layer"}),
+    (case_zoom_noise, "zoom", {"start": "noise"}),
+    (case_zoom_layer, "zoom", {"start": "layer"}),
+    (case_zoom_worker_dies, "zoom", {"start": "noise"}),
+    (case_zoom_worker_missing, "zoom", {"start": "noise"}),
+]
+# Cases run with another worker.json command, given the installed one.
+MISSING_WORKER = ["/nonexistent/inceptionism-venv/bin/python", "-m", "inceptionism.worker"]
+WORKERS = {
+    case_worker_missing: lambda command: MISSING_WORKER,
+    case_zoom_worker_missing: lambda command: MISSING_WORKER,
+    case_zoom_worker_dies: lambda command: command[:1] + [DYING_WORKER],
+}
+
+
+def call(procedure, image, drawables, values):
+    """(status nick, error message or None, the image it returned or None)."""
+    procedure = Gimp.get_pdb().lookup_procedure("python-fu-inceptionism-" + procedure)
     config = procedure.create_config()
     config.set_property("run-mode", Gimp.RunMode.NONINTERACTIVE)
     config.set_property("image", image)
     config.set_core_object_array("drawables", drawables)
-    for name, value in SETTINGS.items():
+    for name, value in values.items():
         config.set_property(name, value)
     result = procedure.run(config)
     status = result.index(0)
     message = result.index(1) if status != Gimp.PDBStatusType.SUCCESS else None
-    return status.value_nick, message
+    returned = result.index(1) if status == Gimp.PDBStatusType.SUCCESS and result.length() > 1 \
+        else None
+    return status.value_nick, message, returned
 
 
 def describe(item):
@@ -187,44 +242,66 @@ def new_layer_record(name, image, source, new_layer):
                                      x, y, width, height, "Y u8")
     mask = new_layer.get_mask()
     record["mask"] = mask and dump_drawable(name + "-mask.raw", mask, "Y u8")
-    parasite = new_layer.get_parasite("inceptionism-recipe")
-    record["recipe"] = parasite and bytes(bytearray(parasite.get_data())).decode("utf-8")
+    record["recipe"] = recipe(new_layer)
     return record
 
 
-def run_case(case):
+def new_image_record(name, image):
+    """An image the procedure made: its kind, recipe and layers (top to bottom) with pixels."""
+    layers = image.get_layers()
+    return {"id": image.get_id(), "size": [image.get_width(), image.get_height()],
+            "base_type": image.get_base_type().value_nick,
+            "precision": image.get_precision().value_nick, "recipe": recipe(image),
+            "layers": [dict(describe(layer), pixels=dump_drawable(
+                "%s-image-%d.raw" % (name, number), layer, exact_format(image, layer)))
+                for number, layer in enumerate(layers)]}
+
+
+def recipe(item):
+    parasite = item.get_parasite("inceptionism-recipe")
+    return parasite and bytes(bytearray(parasite.get_data())).decode("utf-8")
+
+
+def run_case(case, procedure, values):
     name = case.__name__[len("case_"):]
     with open(TRACE, "a") as trace:
         trace.write("case %s\n" % name)
+    images_before = set(image.get_id() for image in Gimp.get_images())
     image, drawables = case()
     drawable = drawables[0]
     source_format = exact_format(image, drawable)
     before = dump_drawable(name + "-before.raw", drawable, source_format)
     layers_before = layer_tree(image)
     started = time.time()
-    status, message = dream(image, drawables)
+    status, message, returned = call(procedure, image, drawables, values)
     seconds = time.time() - started
     layers_after = layer_tree(image)
     known = set(row["id"] for row in layers_before)
     added = [Gimp.Item.get_by_id(row["id"]) for row in layers_after if row["id"] not in known]
+    made = [other for other in Gimp.get_images()
+            if other.get_id() not in images_before | {image.get_id()}]
     record = {
-        "status": status, "message": message, "seconds": seconds, "source": describe(drawable),
+        "procedure": procedure, "settings": values, "status": status, "message": message,
+        "seconds": seconds, "image": image.get_id(), "source": describe(drawable),
         "selection_bounds": list(Gimp.Selection.bounds(image)[2:]),
         "layers_before": layers_before, "layers_after": layers_after,
         "before": before, "after": dump_drawable(name + "-after.raw", drawable, source_format),
         "new": [new_layer_record(name, image, drawable, layer) for layer in added],
+        "new_images": [new_image_record(name, other) for other in made],
+        "returned": returned and returned.get_id(),
     }
-    image.delete()
+    for each in [image] + made:
+        each.delete()
     return name, record
 
 
-def break_worker():
-    """Point worker.json at an engine that is not there; returns a function that restores it."""
+def use_worker(make_command):
+    """Point worker.json at make_command(installed command); returns a function that restores it."""
     path = os.path.join(Gimp.directory(), "plug-ins", "inceptionism-gimp3", "worker.json")
     with open(path) as handle:
         original = handle.read()
     config = json.loads(original)
-    config["command"] = ["/nonexistent/inceptionism-venv/bin/python", "-m", "inceptionism.worker"]
+    config["command"] = make_command(config["command"])
     with open(path, "w") as handle:
         json.dump(config, handle)
 
@@ -244,20 +321,22 @@ def registered():
 def declaration(procedure):
     return {"menu_label": procedure.get_menu_label(), "menu_paths": procedure.get_menu_paths(),
             "image_types": procedure.get_image_types(),
-            "arguments": [spec.name for spec in procedure.get_arguments()]}
+            "arguments": [spec.name for spec in procedure.get_arguments()],
+            "return_values": [spec.name for spec in procedure.get_return_values()]}
 
 
 def main():
     results = {"registered": registered(), "cases": {}}
-    if PROCEDURE in results["registered"]:
-        for case in CASES:
-            restore = break_worker() if case is case_worker_missing else None
-            try:
-                name, record = run_case(case)
-            finally:
-                if restore:
-                    restore()
-            results["cases"][name] = record
+    for case, procedure, own_settings in CASES:
+        if "python-fu-inceptionism-" + procedure not in results["registered"]:
+            continue
+        restore = use_worker(WORKERS[case]) if case in WORKERS else None
+        try:
+            name, record = run_case(case, procedure, dict(SETTINGS[procedure], **own_settings))
+        finally:
+            if restore:
+                restore()
+        results["cases"][name] = record
     with open(os.path.join(OUT, "results.json"), "w") as handle:
         json.dump(results, handle, indent=1)
 
