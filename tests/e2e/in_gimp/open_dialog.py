@@ -1,5 +1,7 @@
-"""Inside GIMP 3 with a screen: shows an image and opens the Dream dialog over it, for the
-screenshot in the documentation (screenshot_dialog.py takes it, then stops GIMP)."""
+"""Inside GIMP 3 with a screen: shows an image and opens the dialog of INCEPTIONISM_DIALOG (dream,
+visualize or zoom) over it, for the screenshots in the documentation (screenshot_dialog.py takes
+them, then stops GIMP)."""
+import os
 import time
 
 from gi.repository import Gimp
@@ -15,7 +17,8 @@ Gimp.Display.new(image)
 Gimp.displays_flush()
 time.sleep(5)  # let the canvas draw before the dialog takes the focus
 
-procedure = Gimp.get_pdb().lookup_procedure("python-fu-inceptionism-dream")
+procedure = Gimp.get_pdb().lookup_procedure(
+    "python-fu-inceptionism-" + os.environ.get("INCEPTIONISM_DIALOG", "dream"))
 config = procedure.create_config()
 config.set_property("run-mode", Gimp.RunMode.INTERACTIVE)
 config.set_property("image", image)
