@@ -31,4 +31,4 @@ def find_class(query):
     raise InceptionismError(
         "bad-settings", "No ImageNet class is called %r.%s" % (
             query, " Did you mean: %s?" % ", ".join(suggestions) if suggestions else
-            " Try a number 0-999 or a word such as banana, tabby or pagoda."))
+            " Try a number 0-999 or a word such as banana, tabby or castle."))
