@@ -56,7 +56,7 @@ def run(procedure, run_mode, image, drawables, config, data):
 def success(pdb_name, made):
     """SUCCESS, with the image made for the procedures that return one."""
     values = [GObject.Value(Gimp.PDBStatusType, Gimp.PDBStatusType.SUCCESS)]
-    if pdb_name in RETURNS:
+    if pdb_name in plugin_support.RETURNS:
         values.append(GObject.Value(Gimp.Image, made))
     return Gimp.ValueArray.new_from_values(values)
 
@@ -256,9 +256,8 @@ def follow_model(procedure, config):
     config.connect("notify::model", update)
 
 
+# Where each procedure's result goes: a new layer, or a new image (which it returns).
 RESULTS = {"dream": into_new_layer, "visualize": into_new_layer, "zoom": into_new_image}
-# Procedures that return the image they made: pdb name -> (name, label, what it holds).
-RETURNS = {"python-fu-inceptionism-zoom": ("image", "Image", "The dive's frames, one layer each")}
 
 ARGUMENT_ADDERS = {
     "int": lambda p, s, flags: p.add_int_argument(s.name, s.label, s.help, s.low, s.high,
@@ -300,9 +299,9 @@ class Inceptionism(Gimp.PlugIn):
         procedure.set_attribution("Inceptionism", "Inceptionism", "2026")
         for setting in settings.for_procedure(name):
             ARGUMENT_ADDERS[setting.kind](procedure, setting, GObject.ParamFlags.READWRITE)
-        if pdb_name in RETURNS:
-            value_name, nick, blurb = RETURNS[pdb_name]
-            procedure.add_image_return_value(value_name, nick, blurb, True,
+        if pdb_name in plugin_support.RETURNS:
+            value_name, nick, about = plugin_support.RETURNS[pdb_name]
+            procedure.add_image_return_value(value_name, nick, about, True,
                                              GObject.ParamFlags.READWRITE)
         return procedure
 
