@@ -63,8 +63,6 @@ SETTINGS = [
     _setting("tile-size", "int", 512, "Tile size (pixels)",
              "Large images are dreamed in tiles of this size to bound memory.",
              low=64, high=4096, procedures=DREAMING, advanced=True),
-    _setting("seed", "int", 0, "Random seed",
-             "The same seed on the same device gives the same picture.", low=0, high=2 ** 31 - 1),
     _setting("preserve-colors", "bool", False, "Keep original colours",
              "Change only the brightness, keep the colours of the source.", procedures=DREAMING),
     _setting("class-name", "string", "banana", "ImageNet class",
@@ -91,6 +89,8 @@ SETTINGS = [
              low=-45.0, high=45.0, procedures=("zoom",), advanced=True),
     _setting("frame-ms", "int", 80, "Frame time (ms)", "How long each frame shows in the GIF.",
              low=10, high=5000, procedures=("zoom",)),
+    _setting("seed", "int", 0, "Random seed",
+             "The same seed on the same device gives the same picture.", low=0, high=2 ** 31 - 1),
 ]
 
 # Where a procedure wants another default than the table's (a dive dreams lightly per frame).

@@ -30,8 +30,10 @@ def test_the_readme_test_command_is_the_one_ci_runs():
 
 
 def test_the_dialog_screenshot_exists():
-    (image,) = re.findall(r"\]\((docs/images/[\w-]+\.png)\)", readme_settings.readme_text())
-    assert os.path.getsize(os.path.join(ROOT, image)) > 0
+    shown = re.findall(r"\]\((docs/images/([\w-]+)-dialog\.png)\)", readme_settings.readme_text())
+    assert sorted(procedure for _, procedure in shown) == sorted(readme_settings.settings.PROCEDURES)
+    for image, _ in shown:
+        assert os.path.getsize(os.path.join(ROOT, image)) > 0
 
 
 def test_the_menu_the_readme_names_is_the_one_the_plugins_register():
