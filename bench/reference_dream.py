@@ -1,0 +1,80 @@
+"""The plain reference: the original DeepDream recipe with no speed tricks, to measure against.
+
+google/deepdream's dream.ipynb, step for step, in plain torch: the whole network runs to its end
+on every step (a forward hook keeps the dreamed layer), in fp32, in the default contiguous memory
+format, on the whole picture at once, with a fresh tensor for every intermediate. The engine's
+optimised path (core/inceptionism/dream.py, models.py) must reach the same objective faster.
+"""
+import random
+
+import torch
+import torch.nn.functional as F
+
+from inceptionism import catalogue, models
+
+
+class ReferenceNetwork(object):
+    """The full network, contiguous fp32, that remembers one layer's activations on each call."""
+
+    def __init__(self, model, full_network, layer):
+        self.network = full_network.to(memory_format=torch.contiguous_format)
+        device = next(full_network.parameters()).device
+        mean, std = models.NORMALISATION[model]
+        self.mean = torch.tensor(mean, device=device).view(1, 3, 1, 1)
+        self.std = torch.tensor(std, device=device).view(1, 3, 1, 1)
+        self.min_size = models.min_size(model)
+        self.layer = layer
+        module = self.network.get_submodule(catalogue.layer_of(model, layer).module)
+        module.register_forward_hook(lambda mod, inputs, output: self._seen.update(acts=output))
+        self._seen = {}
+
+    def objective(self, pixels):
+        """Mean squared activation of the layer for sRGB 0..1 pixels (notebook's objective_L2)."""
+        self.network((pixels - self.mean) / self.std)
+        return (self._seen.pop("acts") ** 2).mean()
+
+    def jittered_objective(self, pixels, jitter, views=8):
+        """The objective averaged over views of the picture shifted by up to jitter pixels: what
+        a jittered dream climbs. (A network's stride grid makes the objective of one view
+        depend on where the grid falls, a random network's very much so.)"""
+        rng = random.Random(views)
+        with torch.no_grad():
+            return sum(self.objective(torch.roll(pixels, (rng.randint(-jitter, jitter),
+                                                          rng.randint(-jitter, jitter)), (2, 3)))
+                       for _ in range(views)).item() / views
+
+
+def make_step(image, network, step_size, jitter, rng, tile_size):
+    """The notebook's make_step: jitter, gradient, normalised ascent, un-jitter, clip."""
+    dy, dx = rng.randint(-jitter, jitter), rng.randint(-jitter, jitter)
+    rng.randrange(tile_size), rng.randrange(tile_size)  # as the engine draws its tile offsets
+    shifted = torch.roll(image, (dy, dx), dims=(2, 3)).detach().requires_grad_(True)
+    network.objective(shifted).backward()
+    grad = torch.roll(shifted.grad, (-dy, -dx), dims=(2, 3))
+    return (image + step_size / grad.abs().mean() * grad).clamp(0.0, 1.0)
+
+
+def reference_dream(image, network, octaves=4, octave_scale=1.4, iterations=10, step_size=0.01,
+                    jitter=32, seed=0, tile_size=512):
+    """The notebook's deepdream(): octaves carry only the added detail up to the next scale.
+
+    There are no tiles, but the random numbers for the engine's tile offsets (tile_size) are
+    drawn all the same, so that the same seed gives both the same jitter.
+    """
+    rng = random.Random(seed)
+    height, width = image.shape[-2:]
+    sizes = [(max(network.min_size, int(round(height / octave_scale ** k))),
+              max(network.min_size, int(round(width / octave_scale ** k))))
+             for k in reversed(range(octaves))]
+    detail = image.new_zeros(1, 3, *sizes[0])
+    for size in sizes:
+        base = _resize(image, size)
+        dreamed = base + _resize(detail, size)
+        for _ in range(iterations):
+            dreamed = make_step(dreamed, network, step_size, jitter, rng, tile_size)
+        detail = dreamed - base
+    return _resize(dreamed, (height, width)).detach()
+
+
+def _resize(image, size):
+    return F.interpolate(image, size=size, mode="bilinear", align_corners=False, antialias=True)
