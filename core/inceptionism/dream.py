@@ -8,6 +8,8 @@ Mordvintsev, Olah & Tyka, "Inceptionism" (2015), and google/deepdream's dream.ip
   larger copy, so shapes grow larger than the network's field of view;
 - large pictures get their gradient tile by tile (TensorFlow's DeepDream tutorial), the tile grid
   at a new random offset every step so no seam stays in one place long enough to show.
+Speed (docs/performance.md): steps work in place on one gradient buffer per octave, and the
+jitter and the tiles are read through wrapped indices, never a shifted copy of the picture.
 No I/O here: progress and cancellation come in as callables.
 """
 import random
@@ -25,68 +27,85 @@ Recipe = namedtuple("Recipe", "octaves octave_scale iterations step_size jitter 
 
 def deep_dream(image, network, objective, recipe, seed=0, mask=None, progress=None,
                should_stop=None):
-    """The dreamed [1, 3, H, W] picture; mask [1, 1, H, W] (0..1) limits where it changes."""
+    """The dreamed [1, 3, H, W] picture; mask [1, 1, H, W] (0..1) limits where it changes.
+
+    Memory stays at about three copies of the picture (the picture, the dream, its gradient),
+    whatever the octaves and iterations: every step works in place, so an 8000 x 8000 dream fits.
+    """
     rng = random.Random(seed)
     size = tuple(image.shape[-2:])
     sizes = octave_sizes(size, recipe.octaves, recipe.octave_scale, network.min_size)
     report = _Progress(sizes, recipe.iterations, progress)
-    detail = torch.zeros_like(resize(image, sizes[0]))
+    dreamed = image.new_zeros(image.shape[:2] + sizes[0])  # the detail dreamed so far: none
     for octave, octave_size in enumerate(sizes):
         base = resize(image, octave_size)
+        dreamed = resize(dreamed, octave_size).add_(base)
         weight = None if mask is None else resize(mask, octave_size)
-        dreamed = base + resize(detail, octave_size)
+        grad = torch.empty_like(dreamed)  # one buffer for every step of the octave
         for iteration in range(recipe.iterations):
             if should_stop is not None and should_stop():
                 raise Cancelled()
-            dreamed = ascent_step(dreamed, network, objective, recipe, rng, weight)
+            ascent_step(dreamed, grad, network, objective, recipe, rng, weight)
             report(octave, iteration)
-        detail = dreamed - base
+        if octave + 1 < len(sizes):
+            dreamed.sub_(base)  # only the detail the dream added goes up to the next octave
     return resize(dreamed, size)
 
 
-def ascent_step(image, network, objective, recipe, rng, weight=None):
-    """One normalised gradient step on the picture, jittered so the network's grid never shows."""
-    dy, dx = rng.randint(-recipe.jitter, recipe.jitter), rng.randint(-recipe.jitter, recipe.jitter)
+def ascent_step(image, grad, network, objective, recipe, rng, weight=None):
+    """One normalised gradient step, in place on image; grad is scratch of image's shape.
+
+    The jitter is a circular shift of the tile grid instead of a shifted copy of the picture.
+    """
+    shift = (rng.randint(-recipe.jitter, recipe.jitter), rng.randint(-recipe.jitter, recipe.jitter))
     tile = max(recipe.tile_size, network.min_size)
     offset = (rng.randrange(tile), rng.randrange(tile))
-    shifted = torch.roll(image, (dy, dx), dims=(2, 3))
-    grad = torch.roll(gradient(shifted, network, objective, tile, offset), (-dy, -dx), dims=(2, 3))
-    move = grad * (recipe.step_size / grad.abs().mean().clamp_min(1e-30))  # a flat gradient: 0
+    gradient(image, network, objective, tile, offset, shift, out=grad)
+    mean = torch.linalg.vector_norm(grad, 1) / grad.numel()  # mean |grad|, no temporary
+    grad.mul_(recipe.step_size / mean.clamp_min(1e-30))  # a flat gradient: no move
     if weight is not None:
-        move = move * weight
-    return (image + move).clamp(0.0, 1.0)
+        grad.mul_(weight)
+    image.add_(grad).clamp_(0.0, 1.0)
 
 
-def gradient(image, network, objective, tile_size, offset=(0, 0)):
-    """d objective / d normalised input, computed tile by tile so memory stays one tile deep.
+def gradient(image, network, objective, tile_size, offset=(0, 0), shift=(0, 0), out=None):
+    """d objective / d normalised input of the picture rolled by shift, rolled back; tile by tile.
 
-    Each tile's objective is weighted by its share of the picture, so for objectives that are
-    means over positions the tiles add up to the whole picture's objective.
+    Tiles are read from and written to the picture through wrapped indices, so the roll costs
+    no copy of the picture and memory stays one tile deep. Each tile's objective is weighted by
+    its share of the picture, so for objectives that are means over positions the tiles add up
+    to the whole picture's objective.
     """
-    grad = torch.zeros_like(image)
+    out = torch.empty_like(image) if out is None else out
     height, width = image.shape[-2:]
-    for top, bottom in tile_spans(height, tile_size, offset[0], network.min_size):
-        for left, right in tile_spans(width, tile_size, offset[1], network.min_size):
-            tile = network.normalise(image[:, :, top:bottom, left:right]).detach()
-            tile.requires_grad_(True)
-            share = float((bottom - top) * (right - left)) / (height * width)
+    for rows in _tile_indices(height, tile_size, offset[0], shift[0], network, image.device):
+        for cols in _tile_indices(width, tile_size, offset[1], shift[1], network, image.device):
+            tile = image[:, :, rows[:, None], cols]
+            tile = network.normalise(tile).detach().requires_grad_(True)
+            share = float(len(rows) * len(cols)) / (height * width)
             loss = objective(network(tile)) * share
-            grad[:, :, top:bottom, left:right] = torch.autograd.grad(loss, tile)[0]
-    return grad
+            out[:, :, rows[:, None], cols] = torch.autograd.grad(loss, tile)[0]
+    return out
+
+
+def _tile_indices(length, tile, offset, shift, network, device):
+    """Picture indices of each tile along one side of the picture rolled by shift."""
+    return [(torch.arange(start, stop, device=device) - shift) % length
+            for start, stop in tile_spans(length, tile, offset, network.min_size)]
 
 
 def tile_spans(length, tile, offset, minimum):
-    """[(start, stop)] covering 0..length, cut at offset + k * tile.
+    """[(start, stop)] of equal tiles around a circle of length, the first starting at offset.
 
-    An end piece shorter than minimum (what the network accepts) joins its neighbour.
+    As many tiles as a tile_size grid needs, all the same size (to the pixel), none shorter than
+    minimum (what the network accepts): no slivers, and the same shapes at every step of an
+    octave, which the convolution libraries' caches and autotuners reuse. A tile may run past
+    length: it wraps around. One tile is the whole side, from 0.
     """
-    if length <= tile:
+    count = max(1, min(-(-length // tile), length // minimum))
+    if count == 1:
         return [(0, length)]
-    cuts = sorted(set([0, length] + list(range(offset % tile, length, tile))))
-    if len(cuts) > 2 and cuts[1] < minimum:
-        del cuts[1]
-    if len(cuts) > 2 and length - cuts[-2] < minimum:
-        del cuts[-2]
+    cuts = [offset % length + (k * length) // count for k in range(count + 1)]
     return list(zip(cuts, cuts[1:]))
 
 
@@ -101,10 +120,13 @@ def octave_sizes(size, octaves, scale, minimum):
 
 
 def resize(image, size):
-    """Bilinear resize of [N, C, H, W]; antialiased, so shrinking does not alias fine detail."""
+    """Bilinear resize of [N, C, H, W]; antialiased where it shrinks, so fine detail does not
+    alias (enlarging needs no antialiasing, whose kernel would hold an extra partial copy)."""
     if tuple(image.shape[-2:]) == tuple(size):
         return image
-    return F.interpolate(image, size=size, mode="bilinear", align_corners=False, antialias=True)
+    shrinks = any(new < old for new, old in zip(size, image.shape[-2:]))
+    return F.interpolate(image, size=size, mode="bilinear", align_corners=False,
+                         antialias=shrinks)
 
 
 class _Progress(object):

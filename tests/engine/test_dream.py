@@ -1,12 +1,18 @@
 """The recipe: it climbs its objective, respects masks and seeds, tiles without changing the
 gradient, reports progress and stops when asked."""
+import os
 import random
+import subprocess
+import sys
 
 import pytest
 import torch
 
 from inceptionism import dream, models, objectives
 from inceptionism.errors import Cancelled
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MEMORY_PROBE = os.path.join(ROOT, "tests", "engine", "dream_memory_probe.py")
 
 RECIPE = dream.Recipe(octaves=2, octave_scale=1.4, iterations=3, step_size=0.02, jitter=8,
                       tile_size=512)
@@ -98,13 +104,37 @@ def test_progress_climbs_to_one_with_a_stage_and_an_eta(network, image):
 
 
 @pytest.mark.parametrize("length,tile,offset", [(100, 30, 0), (100, 30, 7), (100, 30, 29),
-                                                (61, 30, 1), (512, 128, 100), (40, 64, 5)])
-def test_tiles_cover_the_picture_in_pieces_the_network_accepts(length, tile, offset):
+                                                (61, 30, 1), (512, 128, 100), (512, 128, 700)])
+def test_tiles_go_once_around_the_picture_in_equal_pieces_the_network_accepts(length, tile, offset):
     spans = dream.tile_spans(length, tile, offset, minimum=15)
-    assert spans[0][0] == 0 and spans[-1][1] == length
-    assert all(stop == start for (_, stop), (start, _) in zip(spans, spans[1:]))
-    assert all(15 <= stop - start < tile + 15 for start, stop in spans)
-    assert all(start % tile == offset % tile for start, _ in spans[1:])
+    assert sorted(i % length for start, stop in spans for i in range(start, stop)) == \
+        list(range(length))
+    sizes = [stop - start for start, stop in spans]
+    assert max(sizes) - min(sizes) <= 1 and 15 <= min(sizes) and max(sizes) <= tile
+    assert spans[0][0] == offset % length
+
+
+def test_a_side_that_fits_is_one_tile_and_no_tile_is_below_the_minimum():
+    assert dream.tile_spans(40, 64, 5, minimum=15) == [(0, 40)]
+    assert dream.tile_spans(76, 75, 3, minimum=75) == [(0, 76)]
+
+
+def test_a_shifted_tiled_gradient_is_the_rolled_pictures_gradient_rolled_back(network,
+                                                                               make_picture):
+    picture = as_tensor(make_picture(96, 80, 3, "float32"))
+    objective = objectives.layer_l2("conv1")
+    for tile, offset in ((512, (0, 0)), (40, (30, 7))):
+        rolled = torch.roll(picture, (5, -9), dims=(2, 3))
+        expected = torch.roll(dream.gradient(rolled, network, objective, tile, offset),
+                              (-5, 9), dims=(2, 3))
+        shifted = dream.gradient(picture, network, objective, tile, offset, shift=(5, -9))
+        torch.testing.assert_close(shifted, expected)
+
+
+def test_the_picture_given_is_left_as_it_was(network, image):
+    kept = image.clone()
+    dream.deep_dream(image, network, objectives.layer_l2("conv1"), RECIPE._replace(octaves=1))
+    assert torch.equal(image, kept)
 
 
 def test_random_tile_offsets_move_the_seams_every_step():
@@ -116,3 +146,14 @@ def test_random_tile_offsets_move_the_seams_every_step():
 def test_octaves_grow_to_the_picture_size_never_below_the_network_minimum():
     assert dream.octave_sizes((100, 200), 3, 2.0, 15) == [(25, 50), (50, 100), (100, 200)]
     assert dream.octave_sizes((4, 300), 2, 1.5, 15) == [(15, 200), (15, 300)]
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads Linux's /proc")
+def test_a_large_dream_holds_few_copies_of_the_picture():
+    # Blocks over 1 MB come straight from the system and go back when freed, so the peak
+    # resident size counts the tensors the dream holds, not what the C allocator keeps aside.
+    # A dream holds the dream and its gradient (2 copies); steps that copied held 6 or more.
+    paths = os.pathsep.join(os.path.join(ROOT, folder) for folder in ("core", "bench"))
+    environment = dict(os.environ, MALLOC_MMAP_THRESHOLD_="1048576", PYTHONPATH=paths)
+    copies = subprocess.check_output([sys.executable, MEMORY_PROBE, "3000"], env=environment)
+    assert float(copies) < 3
