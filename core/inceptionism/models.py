@@ -2,12 +2,14 @@
 
 A dream needs the activations of one or a few layers, never the classifier, so the network is
 truncated with torchvision's create_feature_extractor: it keeps only the modules the requested
-layers depend on, and the forward pass stops there.
+layers depend on, and the forward pass stops there. Each batch norm is then folded into the
+convolution before it, and the network runs channels_last (docs/performance.md has the numbers).
 """
 import os
 
 import torch
 import torchvision.models as tvm
+from torch.fx.experimental.optimization import fuse
 from torchvision.models.feature_extraction import create_feature_extractor
 
 from . import catalogue, paths
@@ -129,19 +131,32 @@ def module_of(model, name):
 
 
 class Network(torch.nn.Module):
-    """A network cut after some layers: normalise() pixels, then call it: {layer: activations}."""
+    """A network cut after some layers: normalise() pixels, then call it: {layer: activations}.
 
-    def __init__(self, model, full_network, layer_names):
+    compute_dtype: what the convolutions compute in; "auto" is bfloat16 where the hardware
+    computes it natively (fast_dtype) and the layers are features, float32 for the classifier's
+    logits (class scores are small differences between large numbers, which bfloat16's three
+    digits blur). Activations always come back as float32.
+    """
+
+    def __init__(self, model, full_network, layer_names, compute_dtype="auto"):
         super().__init__()
         modules = dict((name, module_of(model, name)) for name in layer_names)
-        self.extractor = create_feature_extractor(
-            full_network, return_nodes=dict((module, name) for name, module in modules.items()))
+        self.extractor = fold_batch_norms(create_feature_extractor(
+            full_network, return_nodes=dict((module, name) for name, module in modules.items())))
         mean, std = NORMALISATION[model]
         self.register_buffer("mean", torch.tensor(mean).view(1, 3, 1, 1))
         self.register_buffer("std", torch.tensor(std).view(1, 3, 1, 1))
         self.model = model
         self.min_size = min_size(model)
-        self.to(next(full_network.parameters()).device).eval()
+        device = next(full_network.parameters()).device
+        if compute_dtype == "auto":
+            logits = catalogue.LOGITS in layer_names
+            compute_dtype = torch.float32 if logits else fast_dtype(device)
+        self.compute_dtype = compute_dtype
+        if device.type == "cuda":
+            torch.backends.cudnn.benchmark = True  # tiles keep one shape per octave: tuned once
+        self.to(device, memory_format=torch.channels_last).eval()
         self.channels = self._count_channels()
 
     def normalise(self, pixels):
@@ -149,9 +164,40 @@ class Network(torch.nn.Module):
         return ((pixels - self.mean) / self.std).contiguous(memory_format=torch.channels_last)
 
     def forward(self, normalised):
-        return self.extractor(normalised)
+        if self.compute_dtype == torch.float32:
+            return self.extractor(normalised)
+        with torch.autocast(normalised.device.type, dtype=self.compute_dtype):
+            activations = self.extractor(normalised)
+        return dict((name, acts.float()) for name, acts in activations.items())
 
     def _count_channels(self):
         probe = torch.zeros(1, 3, self.min_size, self.min_size, device=self.mean.device)
         with torch.no_grad():
             return dict((name, act.shape[1]) for name, act in self(self.normalise(probe)).items())
+
+
+def fold_batch_norms(extractor):
+    """The cut network with each batch norm that follows a convolution folded into that
+    convolution's weights and bias: the same function in eval mode, one layer fewer to run.
+
+    The folded convolutions are new modules, so the full network (shared by every cut) keeps its
+    own; the graph's containers are the extractor's own copies, never the full network's.
+    """
+    return fuse(extractor, inplace=True, no_trace=True)
+
+
+def fast_dtype(device):
+    """bfloat16 where device computes it natively, else float32.
+
+    bfloat16 keeps float32's range, so small gradients do not underflow as in float16 (left
+    out for that reason). CPUs compute it natively with AVX512-BF16 or AMX, NVIDIA GPUs from
+    Ampere on; emulated, it would be slower than float32.
+    """
+    device = torch.device(device)
+    if device.type == "cuda":
+        native = torch.cuda.is_bf16_supported(including_emulation=False)
+    elif device.type == "cpu":
+        native = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+    else:
+        native = False
+    return torch.bfloat16 if native else torch.float32
