@@ -45,20 +45,27 @@ def check_pixels(pixels, what="image"):
 
 
 def to_working(pixels):
-    """(rgb [1, 3, H, W] float32 0..1, Source) for an H x W x C array."""
+    """(rgb [1, 3, H, W] float32 0..1, Source) for an H x W x C array.
+
+    The samples are converted straight into planes and scaled in place: one float copy of the
+    picture at any time (a large picture's memory is counted in copies: docs/performance.md).
+    """
     check_pixels(pixels)
-    channels = pixels.shape[2]
+    height, width, channels = pixels.shape
     colour_count = 1 if channels <= 2 else 3
-    colour = pixels[:, :, :colour_count].astype(np.float32) / FULL_SCALE[pixels.dtype]
+    colour = np.empty((colour_count, height, width), np.float32)
+    np.copyto(colour, pixels[:, :, :colour_count].transpose(2, 0, 1), casting="unsafe")
+    colour /= FULL_SCALE[pixels.dtype]
+    np.clip(colour, 0.0, 1.0, out=colour)
     alpha = pixels[:, :, colour_count:].copy() if channels in (2, 4) else None
-    rgb = torch.from_numpy(np.ascontiguousarray(colour)).permute(2, 0, 1).unsqueeze(0)
-    rgb = rgb.expand(1, 3, -1, -1) if colour_count == 1 else rgb
-    return rgb.clamp(0.0, 1.0).contiguous(), Source(channels, pixels.dtype, alpha)
+    rgb = torch.from_numpy(colour).unsqueeze(0)
+    rgb = rgb.expand(1, 3, -1, -1).contiguous() if colour_count == 1 else rgb
+    return rgb, Source(channels, pixels.dtype, alpha)
 
 
 def from_working(rgb, source):
     """The H x W x C array of the source's kind for a working [1, 3, H, W] tensor."""
-    colour = rgb.detach().clamp(0.0, 1.0)[0].permute(1, 2, 0).cpu().numpy()
+    colour = rgb.detach()[0].permute(1, 2, 0).cpu().numpy()  # encode() clips
     if source.channels <= 2:
         colour = luminance(colour)
     planes = [encode(colour, source.dtype)]
@@ -73,11 +80,13 @@ def luminance(rgb):
 
 
 def encode(values, dtype):
-    """Float 0..1 values as samples of dtype, rounded to the nearest level."""
-    scaled = np.clip(values, 0.0, 1.0) * FULL_SCALE[np.dtype(dtype)]
-    if np.dtype(dtype) == np.float32:
-        return scaled.astype(np.float32)
-    return np.rint(scaled).astype(dtype)
+    """Float 0..1 values as samples of dtype, rounded to the nearest level (values untouched)."""
+    dtype = np.dtype(dtype)
+    scaled = np.clip(values, 0.0, 1.0)  # a new array, scaled and rounded in place
+    scaled *= FULL_SCALE[dtype]
+    if dtype == np.float32:
+        return scaled.astype(np.float32, copy=False)
+    return np.rint(scaled, out=scaled).astype(dtype)
 
 
 def preserve_colors(source, dreamed):
