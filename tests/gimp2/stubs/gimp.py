@@ -3,7 +3,7 @@
 It plays pygimp and the GIMP core behind it: images, a layer tree, the selection, layer masks,
 parasites and undo (_gimp_items), pixel regions (_gimp_pixels), the PDB (_gimp_pdb), progress,
 messages and plug-in registration (here), with pygimp's argument rules and error types as
-written down in /work/shared/notes/gimp-api.md (Part 1). What GIMP would reject raises here too.
+written down in the shared notes gimp-api.md (Part 1). What GIMP would reject raises here too.
 Only what a filter plug-in touches is modelled; anything else is absent rather than guessed.
 Plug-ins see 8-bit data, as GIMP 2.10 gives plug-ins that do not enable precision.
 

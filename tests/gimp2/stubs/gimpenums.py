@@ -1,6 +1,6 @@
 """GIMP 2.10's gimpenums for the stubs: the values pygimp exports, new names and compat twins.
 
-Numbers from GIMP 2.10's libgimp enums (see /work/shared/notes/gimp-api.md, Part 1); both the
+Numbers from GIMP 2.10's libgimp enums (see the shared notes gimp-api.md, Part 1); both the
 2.10 names (ADD_MASK_SELECTION) and the compat names (ADD_SELECTION_MASK) exist, as in pygimp.
 """
 
