@@ -1,0 +1,133 @@
+"""The ways to dream that the benchmark compares: the engine, the plain reference, and the engine
+with one optimisation taken away at a time (so each row says what that optimisation gives)."""
+import copy
+
+import numpy as np
+import torch
+from torchvision.models.feature_extraction import create_feature_extractor
+
+from inceptionism import catalogue, dream, models, objectives
+from reference_dream import ReferenceNetwork, reference_dream
+
+
+def photo_like(side, seed=0):
+    """A smooth [1, 3, side, side] picture with a little noise, the same for every contender."""
+    rng = np.random.RandomState(seed)
+    y, x = np.mgrid[0:side, 0:side].astype(np.float32) * (64.0 / side)
+    planes = [0.5 + 0.4 * np.sin(x / 7.0 + k) * np.cos(y / 5.0 - k) for k in range(3)]
+    noise = rng.uniform(-0.05, 0.05, (3, side, side)).astype(np.float32)
+    return torch.from_numpy(np.clip(np.stack(planes) + noise, 0, 1))[None].contiguous()
+
+
+class Engine(object):
+    """The engine's own path: models.Network and dream.deep_dream, as the worker runs them."""
+
+    def __init__(self, network, layer, recipe, threads=None):
+        self.network, self.layer, self.recipe, self.threads = network, layer, recipe, threads
+
+    def __call__(self, image, seed=0):
+        with torch_threads(self.threads):
+            return dream.deep_dream(image, self.network, objectives.layer_l2(self.layer),
+                                    self.recipe, seed)
+
+
+class Reference(object):
+    """The plain reference loop (bench/reference_dream.py) on a network adapter."""
+
+    def __init__(self, network, recipe):
+        self.network, self.recipe = network, recipe
+
+    def __call__(self, image, seed=0):
+        recipe = self.recipe
+        return reference_dream(image, self.network, recipe.octaves, recipe.octave_scale,
+                               recipe.iterations, recipe.step_size, recipe.jitter, seed,
+                               max(recipe.tile_size, self.network.min_size))
+
+
+class EngineNetworkObjective(object):
+    """The engine's network seen through the reference's interface: objective(pixels)."""
+
+    def __init__(self, network, layer):
+        self.network, self.min_size = network, network.min_size
+        self.objective_of = objectives.layer_l2(layer)
+
+    def objective(self, pixels):
+        return self.objective_of(self.network(self.network.normalise(pixels)))
+
+
+class Compiled(object):
+    """A network through torch.compile (one compilation per tile shape)."""
+
+    def __init__(self, network):
+        self.compiled, self.min_size = torch.compile(network), network.min_size
+        self.normalise = network.normalise
+
+    def __call__(self, normalised):
+        return self.compiled(normalised)
+
+
+class torch_threads(object):
+    """Within the block torch uses this many threads (None: leave as it is)."""
+
+    def __init__(self, count):
+        self.count, self.before = count, None
+
+    def __enter__(self):
+        self.before = torch.get_num_threads()
+        if self.count:
+            torch.set_num_threads(self.count)
+
+    def __exit__(self, *exc_info):
+        torch.set_num_threads(self.before)
+
+
+def reference(model, layer, recipe):
+    """The plain reference: the full network, contiguous fp32, the notebook's loop."""
+    full = models.build(model, random_weights=True)
+    return Reference(ReferenceNetwork(model, full, layer), recipe)
+
+
+def engine_network(model, layer, full=None):
+    return models.Network(model, full or models.build(model, random_weights=True), [layer])
+
+
+def ablations(model, layer, recipe, with_compile=False):
+    """{name: contender}: the engine, then the engine less one optimisation per row."""
+    full = models.build(model, random_weights=True)
+    network = models.Network(model, full, [layer])
+    contenders = {
+        "engine": Engine(network, layer, recipe),
+        "batch norms not folded": Engine(_unfolded(model, full, layer), layer, recipe),
+        "contiguous memory format": Engine(_contiguous(model, full, layer), layer, recipe),
+        "whole network (not cut)": Engine(_whole(model, full, layer, network.compute_dtype),
+                                          layer, recipe),
+        "reference loop (copies, untiled)": Reference(EngineNetworkObjective(network, layer),
+                                                      recipe),
+        "1 thread": Engine(network, layer, recipe, threads=1),
+    }
+    if network.compute_dtype != torch.float32:
+        exact = models.Network(model, full, [layer], compute_dtype=torch.float32)
+        contenders["float32 (no bfloat16)"] = Engine(exact, layer, recipe)
+    for tile in (256, 1024):
+        contenders["tile %d" % tile] = Engine(network, layer, recipe._replace(tile_size=tile))
+    if with_compile:
+        contenders["torch.compile"] = Engine(Compiled(network), layer, recipe)
+    return contenders
+
+
+def _whole(model, full, layer, compute_dtype):
+    """The network run to its classifier; only the layer's activations enter the objective."""
+    return models.Network(model, full, [layer, catalogue.LOGITS], compute_dtype)
+
+
+def _unfolded(model, full, layer):
+    network = models.Network(model, full, [layer])
+    network.extractor = create_feature_extractor(full, {models.module_of(model, layer): layer})
+    return network
+
+
+def _contiguous(model, full, layer):
+    network = models.Network(model, copy.deepcopy(full), [layer])
+    network.to(memory_format=torch.contiguous_format)
+    network.normalise = lambda pixels: (pixels - network.mean) / network.std
+    return network
