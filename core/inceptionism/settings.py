@@ -9,13 +9,14 @@ and the engine as keyword arguments with underscores (see python_name).
 """
 from collections import namedtuple
 
-from . import catalogue
+from . import catalogue, looks
 
 PROCEDURES = ("dream", "visualize", "zoom")
 
 # kind: "int", "float", "bool", "choice" or "string".
 # choices: for "choice", a list of (nick, label). procedures: where the setting appears.
-# advanced: shown under "Advanced" in the dialogs. low/high: inclusive bounds for numbers.
+# advanced: shown under "Advanced" in the dialogs (True, or the procedures where it is).
+# low/high: inclusive bounds for numbers.
 Setting = namedtuple("Setting", "name kind default low high label help choices procedures advanced")
 
 
@@ -35,28 +36,34 @@ def _model_choices():
 
 
 DREAMING = ("dream", "zoom")
+# Under "Advanced" where the artist's words (looks.py) set them, up front where they do not.
+WORDED = looks.PROCEDURES
 
 SETTINGS = [
+    _setting(word.name, "choice", looks.CUSTOM, word.label, word.help,
+             choices=looks.choices(word.name), procedures=looks.PROCEDURES)
+    for word in looks.WORDS
+] + [
     _setting("model", "choice", "googlenet", "Network",
              "The ImageNet network that dreams. GoogLeNet gives the original Inceptionism look.",
-             choices=_model_choices()),
+             choices=_model_choices(), advanced=WORDED),
     _setting("layer", "choice", "inception4c", "Layer (what it sees)",
              "Low layers give strokes and ornaments, high layers eyes, animals and buildings.",
-             choices=_layer_choices(), procedures=DREAMING),
+             choices=_layer_choices(), procedures=DREAMING, advanced=WORDED),
     _setting("channel", "int", -1, "Channel", "One feature channel of the layer only (-1: all).",
              low=-1, high=4095, procedures=DREAMING, advanced=True),
     _setting("octaves", "int", 4, "Octaves (detail sizes)",
              "How many scales the dream works at; more octaves give larger shapes.",
-             low=1, high=8, procedures=DREAMING),
+             low=1, high=8, procedures=DREAMING, advanced=WORDED),
     _setting("octave-scale", "float", 1.4, "Octave scale",
              "Size ratio between two octaves.", low=1.1, high=2.0, procedures=DREAMING,
              advanced=True),
     _setting("iterations", "int", 10, "Iterations per octave",
              "More iterations make the dream stronger and take longer.",
-             low=1, high=200, procedures=DREAMING),
+             low=1, high=200, procedures=DREAMING, advanced=WORDED),
     _setting("step-size", "float", 0.01, "Strength per step",
              "How far each iteration pushes the pixels (fraction of the full range).",
-             low=0.0005, high=0.1, procedures=DREAMING),
+             low=0.0005, high=0.1, procedures=DREAMING, advanced=WORDED),
     _setting("jitter", "int", 32, "Jitter (pixels)",
              "Random shift before each step; hides the network's grid.",
              low=0, high=128, procedures=DREAMING, advanced=True),
@@ -105,10 +112,20 @@ def python_name(name):
 
 
 def for_procedure(procedure):
-    """The settings a procedure takes, in table order, with its own defaults applied."""
+    """The settings a procedure takes, in table order, with its own defaults applied and
+    advanced a plain True or False."""
     overrides = PROCEDURE_DEFAULTS.get(procedure, {})
-    return [s._replace(default=overrides.get(s.name, s.default))
+    return [s._replace(default=overrides.get(s.name, s.default),
+                       advanced=s.advanced is True or procedure in (s.advanced or ()))
             for s in SETTINGS if procedure in s.procedures]
+
+
+def for_dialog(procedure):
+    """for_procedure, with the artist's words defaulting to those that describe the other
+    defaults (a dialog leads with "Classic", not "custom"; scripts keep "custom")."""
+    table = for_procedure(procedure)
+    words = looks.describe(dict((s.name, s.default) for s in table))
+    return [s._replace(default=words.get(s.name, s.default)) for s in table]
 
 
 def defaults(procedure):
@@ -116,7 +133,8 @@ def defaults(procedure):
 
 
 def validate(procedure, values):
-    """Complete values with defaults and check each one; ValueError in the user's words."""
+    """Complete values with defaults, check each one and let the artist's words set the engine
+    settings they stand for; ValueError in the user's words."""
     if procedure not in PROCEDURES:
         raise ValueError("unknown procedure %r" % (procedure,))
     known = for_procedure(procedure)
@@ -126,6 +144,7 @@ def validate(procedure, values):
     result = {}
     for setting in known:
         result[setting.name] = _check(setting, values.get(setting.name, setting.default))
+    result = looks.apply(result) if procedure in looks.PROCEDURES else result
     if "layer" in result:
         model, _ = catalogue.find_layer(result["layer"])
         if model != result["model"]:

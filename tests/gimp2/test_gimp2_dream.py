@@ -18,7 +18,9 @@ from gimp2_records import (GRAY_IMAGE, RGBA_IMAGE, check_one_undo_step, check_pr
 
 pytestmark = [pytest.mark.py27, pytest.mark.slow]
 
-FAST = {"layer": "conv2", "octaves": 1, "iterations": 2, "step-size": 0.03}
+# The artist's words set to "My own", so the engine settings beside them decide.
+MY_OWN = {"recipe": "custom", "depth": "custom", "detail": "custom", "strength": "custom"}
+FAST = dict(MY_OWN, layer="conv2", octaves=1, iterations=2, **{"step-size": 0.03})
 SIZE = [64, 48]
 
 
@@ -26,8 +28,8 @@ def noninteractive(image, values=FAST):
     return gimp2_run.noninteractive("dream", dict({"size": SIZE}, **image), values)
 
 
-def interactive(image):
-    return gimp2_run.interactive("dream", dict({"size": SIZE}, **image), FAST)
+def interactive(image, values=FAST):
+    return gimp2_run.interactive("dream", dict({"size": SIZE}, **image), values)
 
 
 def rectangle(x, y, width, height, feather=0):
@@ -45,6 +47,8 @@ DREAMED = {
     "transparency": noninteractive({"alpha": True}),
     "gray": noninteractive({"mode": "gray"}),
     "inside_a_group": noninteractive({"group": True}),
+    # the artist picks words only: the dialog's Look follows them to "My own"
+    "in_words": interactive({}, {"depth": "animals", "detail": "fine", "strength": "subtle"}),
 }
 BROKEN_WORKER = ["/nonexistent/inceptionism-venv/bin/python", "-m", "inceptionism.worker"]
 REFUSED = {
@@ -56,7 +60,7 @@ REFUSED = {
     "layer_of_another_network": (noninteractive({}, dict(FAST, model="vgg16")),
                                  "belongs to googlenet"),
     "option_out_of_range": (dict(noninteractive({}), arguments=[99] + gimp2_run.pdb_arguments(
-        "dream", FAST)[1:]), "Choose a Network from the list"),
+        "dream", FAST)[1:]), "Choose a Look from the list"),
 }
 
 
@@ -138,7 +142,14 @@ def test_a_gray_layer_stays_gray(runs):
     assert (layer["type"], layer["bpp"]) == (GRAY_IMAGE, 1)
 
 
-@pytest.mark.parametrize("name", sorted(DREAMED))
+def test_words_chosen_in_the_dialog_set_the_engine_settings(runs):
+    recorded = json.loads(new_layer(runs["in_words"])["recipe"])["settings"]
+    assert dict((key, recorded[key]) for key in ("layer", "octaves", "iterations", "step-size")) \
+        == {"layer": "inception4e", "octaves": 2, "iterations": 5, "step-size": 0.006}
+    assert (recorded["depth"], recorded["recipe"]) == ("animals", "custom")
+
+
+@pytest.mark.parametrize("name", sorted(set(DREAMED) - {"in_words"}))
 def test_the_recipe_parasite_says_how_the_layer_was_made(runs, name):
     layer = new_layer(runs[name])
     recipe = json.loads(layer["recipe"])

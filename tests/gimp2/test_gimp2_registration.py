@@ -55,7 +55,7 @@ def test_image_and_drawable_come_first_then_one_parameter_per_setting(gimp2, nam
 @pytest.mark.parametrize("name, procedure", procedures())
 def test_defaults_and_ranges_come_from_the_table(gimp2, name, procedure):
     for param, setting in zip(gimp2.registrations[name]["params"][2:],
-                              settings.for_procedure(procedure)):
+                              settings.for_dialog(procedure)):
         if setting.kind == "choice":
             nicks, labels = zip(*setting.choices)
             assert param[3] == nicks.index(setting.default)
@@ -67,6 +67,13 @@ def test_defaults_and_ranges_come_from_the_table(gimp2, name, procedure):
             assert step == 1 if setting.kind == "int" else (high - low) / step >= 100
         else:
             assert param[3] == setting.default
+
+
+def test_the_dream_dialog_leads_with_the_classic_look_in_words(gimp2):
+    params = dict((p[1], p) for p in gimp2.registrations["python-fu-inceptionism-dream"]["params"])
+    chosen = dict((word, params[word][4][params[word][3]]) for word in ("recipe", "depth"))
+    assert chosen == {"recipe": u"Classic Inceptionism (eyes, fur, dog faces)",
+                      "depth": u"Eyes & fur (the classic)"}
 
 
 @pytest.mark.parametrize("name, procedure", procedures())

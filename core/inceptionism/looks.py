@@ -1,0 +1,164 @@
+"""The dream's settings in an artist's words: Depth, Detail, Strength, and named recipes.
+
+One table, read by the settings table (the choices every front end offers), by validation (which
+turns the words into engine settings) and by the dialogs (which show the words matching the
+engine settings). A word decides its engine settings; "custom" leaves them as they are, so a
+script that sets the layer itself keeps working. Standard library only, Python 2.7 compatible.
+"""
+from collections import namedtuple
+
+from . import catalogue
+
+CUSTOM = "custom"
+# name: the setting; label: its dialog label; custom: what "custom" is called in its list.
+Word = namedtuple("Word", "name label help custom")
+WORDS = (
+    Word("recipe", "Look", "A named recipe: network, depth, detail and strength together.",
+         u"My own (the choices below)"),
+    Word("depth", "Depth", "How deep in the network the dream looks: shallow layers paint "
+         "strokes and ornaments, deep ones eyes, animals and buildings.",
+         u"As set under Advanced (layer)"),
+    Word("detail", "Detail", "How large the dreamed shapes grow: fine keeps them small, "
+         "large lets them spread over the picture.",
+         u"As set under Advanced (octaves)"),
+    Word("strength", "Strength", "How far the dream goes: subtle leaves the picture readable, "
+         "intense paints it over.",
+         u"As set under Advanced (iterations, step)"),
+)
+
+# Depth: the layer of each network that paints that look.
+DEPTHS = [
+    ("strokes", u"Shallow \u2014 strokes & edges",
+     {"googlenet": "conv2", "inception_v3": "conv2d-2b", "vgg16": "conv2-2", "resnet50": "stem"}),
+    ("textures", u"Fine textures",
+     {"googlenet": "conv3", "inception_v3": "conv2d-4a", "vgg16": "conv3-3", "resnet50": "layer1"}),
+    ("ornaments", u"Ornaments & swirls",
+     {"googlenet": "inception3b", "inception_v3": "mixed5d", "vgg16": "conv3-3",
+      "resnet50": "layer2"}),
+    ("eyes", u"Eyes & fur (the classic)",
+     {"googlenet": "inception4c", "inception_v3": "mixed6c", "vgg16": "conv4-3",
+      "resnet50": "layer3"}),
+    ("animals", u"Animals & buildings",
+     {"googlenet": "inception4e", "inception_v3": "mixed7a", "vgg16": "conv5-3",
+      "resnet50": "layer4"}),
+    ("objects", u"Deep \u2014 whole objects",
+     {"googlenet": "inception5b", "inception_v3": "mixed7c", "vgg16": "conv5-3",
+      "resnet50": "layer4"}),
+]
+# Detail: how many octaves the dream climbs (more octaves: shapes larger than the network sees).
+DETAILS = [
+    ("fine", u"Fine \u2014 small patterns", {"octaves": 2, "octave-scale": 1.4}),
+    ("medium", u"Medium", {"octaves": 4, "octave-scale": 1.4}),
+    ("large", u"Large \u2014 big shapes", {"octaves": 6, "octave-scale": 1.4}),
+]
+# Strength: iterations per octave times the step each one takes.
+STRENGTHS = [
+    ("subtle", u"Subtle", {"iterations": 5, "step-size": 0.006}),
+    ("medium", u"Medium", {"iterations": 10, "step-size": 0.01}),
+    ("strong", u"Strong", {"iterations": 20, "step-size": 0.012}),
+    ("intense", u"Intense", {"iterations": 40, "step-size": 0.015}),
+]
+# Named recipes: a network and a word for each of depth, detail and strength.
+RECIPES = [
+    ("classic", u"Classic Inceptionism (eyes, fur, dog faces)",
+     {"model": "googlenet", "depth": "eyes", "detail": "medium", "strength": "medium"}),
+    ("ornaments", u"Ornaments (swirls and lattices)",
+     {"model": "googlenet", "depth": "ornaments", "detail": "fine", "strength": "medium"}),
+    ("animals", u"Animals everywhere",
+     {"model": "googlenet", "depth": "animals", "detail": "large", "strength": "strong"}),
+    ("brushwork", u"Brushwork (a painterly touch)",
+     {"model": "googlenet", "depth": "strokes", "detail": "fine", "strength": "subtle"}),
+]
+_TABLES = {"recipe": RECIPES, "depth": DEPTHS, "detail": DETAILS, "strength": STRENGTHS}
+PROCEDURES = ("dream",)  # where the words are offered (a zoom dive keeps its light defaults)
+
+
+def choices(word):
+    """[(nick, label)] for a word's setting, "custom" first (the settings table's default)."""
+    custom = [w.custom for w in WORDS if w.name == word][0]
+    return [(CUSTOM, custom)] + [(nick, label) for nick, label, _ in _TABLES[word]]
+
+
+def apply(values):
+    """values with the engine settings each word decides; words themselves are kept.
+
+    A recipe fills in the words left at "custom" (a word chosen beside it wins), then each word
+    sets its engine settings (over what they were: the word is what the artist chose), and the
+    recipe becomes the one the result matches ("custom" if none).
+    """
+    values = dict(values)
+    recipe = _row("recipe", values.get("recipe", CUSTOM))
+    if recipe is not None:
+        for name, value in recipe.items():
+            if name == "model" or values.get(name, CUSTOM) == CUSTOM:
+                values[name] = value
+    depth = _row("depth", values.get("depth", CUSTOM))
+    if depth is not None:
+        values["layer"] = depth[values.get("model", "googlenet")]
+    for word in ("detail", "strength"):
+        row = _row(word, values.get(word, CUSTOM))
+        if row is not None:
+            values.update(row)
+    values["recipe"] = describe(values)["recipe"]  # what the result is, whatever led to it
+    return values
+
+
+def chosen(values, name):
+    """values after a dialog's choice of name: a recipe sets all its words, a word (or the
+    network) sets its engine settings, and every word then describes the settings as they are."""
+    values = dict(values)
+    if name == "recipe" and values.get("recipe", CUSTOM) != CUSTOM:
+        values.update(_row("recipe", values["recipe"]))
+    if name == "model" or name in _TABLES:
+        values = apply(values)
+    values.update(describe(values))
+    return values
+
+
+def describe(values):
+    """The words that give values' engine settings ("custom" where none does): what a dialog
+    shows for settings that came from elsewhere (last run, a script, the advanced section)."""
+    model = values.get("model", "googlenet")
+    matching = {
+        "depth": [nick for nick, _, layers in DEPTHS if layers.get(model) == values.get("layer")],
+        "detail": [nick for nick, _, row in DETAILS if _matches(row, values)],
+        "strength": [nick for nick, _, row in STRENGTHS if _matches(row, values)],
+    }
+    words = dict((word, _kept(values.get(word), nicks)) for word, nicks in matching.items())
+    recipes = [nick for nick, _, row in RECIPES if _matches(row, dict(values, **words))]
+    words["recipe"] = _kept(values.get("recipe"), recipes)
+    return words
+
+
+def look_table():
+    """Rows (recipe label, network, depth, detail, strength) for the README's table of looks."""
+    labels = dict((word, dict(choices(word))) for word in _TABLES)
+    return [(label, row["model"], labels["depth"][row["depth"]], labels["detail"][row["detail"]],
+             labels["strength"][row["strength"]]) for _, label, row in RECIPES]
+
+
+def check_tables():
+    """Raise ValueError unless every depth names a layer of each network."""
+    for nick, _, layers in DEPTHS:
+        for model in catalogue.model_names():
+            catalogue.layer_of(model, layers[model])
+
+
+def _row(word, nick):
+    if nick == CUSTOM:
+        return None
+    for name, _, row in _TABLES[word]:
+        if name == nick:
+            return row
+    raise ValueError("%s must be one of %s, not %r"
+                     % (word, ", ".join(n for n, _ in choices(word)), nick))
+
+
+def _matches(row, values):
+    return all(values.get(name) == value for name, value in row.items())
+
+
+def _kept(current, nicks):
+    """current if it is among the matching nicks (two depths may share a layer), else the
+    first, else "custom"."""
+    return current if current in nicks else (nicks[0] if nicks else CUSTOM)

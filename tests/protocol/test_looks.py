@@ -1,0 +1,110 @@
+"""The artist's words (looks.py): one table that the settings, the CLI and both dialogs read."""
+import pytest
+
+from inceptionism import catalogue, cli, looks, settings
+
+WORD_NAMES = [word.name for word in looks.WORDS]
+
+
+def test_every_depth_names_a_layer_of_every_network():
+    looks.check_tables()
+    for _, _, layers in looks.DEPTHS:
+        assert set(layers) == set(catalogue.model_names())
+
+
+def test_depths_run_from_shallow_to_deep_in_every_network():
+    for model in catalogue.model_names():
+        depths = [catalogue.layer_of(model, layers[model]).depth for _, _, layers in looks.DEPTHS]
+        assert depths == sorted(depths), model
+
+
+@pytest.mark.parametrize("nick, _label, layers", looks.DEPTHS)
+def test_a_depth_sets_the_layer_of_the_chosen_network(nick, _label, layers):
+    for model in catalogue.model_names():
+        assert settings.validate("dream", {"model": model, "depth": nick})["layer"] == layers[model]
+
+
+@pytest.mark.parametrize("nick, _label, row", looks.DETAILS + looks.STRENGTHS)
+def test_detail_and_strength_set_their_engine_settings(nick, _label, row):
+    word = "detail" if "octaves" in row else "strength"
+    values = settings.validate("dream", {word: nick})
+    assert dict((key, values[key]) for key in row) == row
+
+
+@pytest.mark.parametrize("nick, _label, row", looks.RECIPES)
+def test_a_recipe_is_its_words(nick, _label, row):
+    by_recipe = settings.validate("dream", {"recipe": nick})
+    by_words = settings.validate("dream", dict(row))
+    assert by_recipe == by_words and by_recipe["recipe"] == nick
+
+
+def test_the_classic_recipe_is_the_original_inceptionism_and_the_tables_defaults():
+    engine = ("model", "layer", "octaves", "octave-scale", "iterations", "step-size")
+    classic, defaults = settings.validate("dream", {"recipe": "classic"}), settings.validate("dream", {})
+    assert [classic[key] for key in engine] == [defaults[key] for key in engine]
+    assert settings.validate("dream", {})["layer"] == "inception4c"
+
+
+def test_a_word_chosen_beside_a_recipe_wins_and_the_record_says_custom():
+    values = settings.validate("dream", {"recipe": "animals", "strength": "subtle"})
+    assert (values["layer"], values["octaves"], values["iterations"]) == ("inception4e", 6, 5)
+    assert values["recipe"] == "custom"
+
+
+def test_scripts_that_set_engine_settings_keep_them_when_the_words_are_left_custom():
+    values = settings.validate("dream", {"layer": "conv2", "octaves": 1, "iterations": 3})
+    assert (values["layer"], values["octaves"], values["iterations"]) == ("conv2", 1, 3)
+    assert [values[word] for word in WORD_NAMES[1:]] == ["custom"] * 3
+
+
+def test_validating_twice_changes_nothing():
+    """The client validates, then the worker again: both must get the same settings."""
+    once = settings.validate("dream", {"recipe": "ornaments", "depth": "objects"})
+    assert settings.validate("dream", once) == once
+
+
+def test_a_word_that_is_not_in_the_table_is_a_clear_error():
+    with pytest.raises(ValueError) as raised:
+        settings.validate("dream", {"depth": "abyss"})
+    assert "abyss" in str(raised.value) and "ornaments" in str(raised.value)
+
+
+def test_the_dialogs_show_the_words_of_the_engine_settings():
+    table = dict((s.name, s.default) for s in settings.for_dialog("dream"))
+    assert [table[word] for word in WORD_NAMES] == ["classic", "eyes", "medium", "medium"]
+    assert looks.describe(dict(table, layer="conv2"))["depth"] == "strokes"
+    assert looks.describe(dict(table, layer="conv1")) == dict(
+        recipe="custom", depth="custom", detail="medium", strength="medium")
+
+
+def test_choosing_in_a_dialog_keeps_words_and_settings_in_step():
+    values = settings.validate("dream", {})
+    values = looks.chosen(dict(values, recipe="animals"), "recipe")
+    assert (values["depth"], values["layer"], values["octaves"]) == ("animals", "inception4e", 6)
+    values = looks.chosen(dict(values, layer="inception5b"), "layer")
+    assert (values["depth"], values["recipe"]) == ("objects", "custom")
+    values = looks.chosen(dict(values, model="vgg16"), "model")
+    assert (values["depth"], values["layer"]) == ("objects", "conv5-3")
+
+
+def test_the_words_lead_and_the_engine_settings_they_stand_for_are_advanced():
+    table = settings.for_procedure("dream")
+    simple = [s.name for s in table if not s.advanced]
+    assert simple[:4] == WORD_NAMES
+    for name in ("model", "layer", "octaves", "iterations", "step-size"):
+        assert settings.BY_NAME[name].advanced and name not in simple
+    zoom = [s.name for s in settings.for_procedure("zoom") if not s.advanced]
+    assert "layer" in zoom and "depth" not in zoom  # a dive has no words: it keeps its settings
+
+
+@pytest.mark.parametrize("options", [
+    ["--depth", "animals", "--detail", "fine"],
+    ["--recipe", "brushwork"],
+    ["--recipe", "ornaments", "--strength", "intense", "--model", "googlenet"],
+    ["--depth", "eyes", "--model", "vgg16"],
+])
+def test_the_command_line_maps_words_as_the_settings_table_does(options):
+    args = cli.build_parser().parse_args(["dream", "a.png", "b.png"] + options)
+    given = dict(zip(options[::2], options[1::2]))
+    direct = dict((flag[2:], value) for flag, value in given.items())
+    assert settings.validate("dream", cli.dream_values(args)) == settings.validate("dream", direct)
