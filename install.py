@@ -44,8 +44,8 @@ STAMP_FILE = "inceptionism-requirements.sha256"
 INSTALL = "python3 install.py"  # how messages tell the user to run this again
 
 # The stdlib-only modules the plug-ins import, copied beside them with manifest.json.
-PLUGIN_MODULES = ("__init__", "catalogue", "settings", "errors", "paths", "protocol", "client",
-                  "plugin_support")
+PLUGIN_MODULES = ("__init__", "catalogue", "looks", "settings", "errors", "paths", "protocol",
+                  "client", "preview", "plugin_support")
 # source: in this checkout; script and lib: below the GIMP folder's plug-ins/.
 FrontEnd = namedtuple("FrontEnd", "title source script lib")
 FRONT_ENDS = {

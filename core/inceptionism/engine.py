@@ -45,13 +45,31 @@ class Engine(object):
         values = protocol.checked_settings("dream", values)
         image, source = images.to_working(pixels)
         plane = None if mask is None else images.mask_plane(mask, *image.shape[-2:])
-        dreamed, device = self._dream(image, values, plane, guide, progress, should_stop)
+        dreamed, device, speed = self._dream(image, values, plane, guide, progress, should_stop)
         if values["preserve-colors"]:
             dreamed = images.preserve_colors(image, dreamed)
         result = images.from_working(dreamed, source)
         if plane is not None:
             result = images.blend(pixels, result, plane)
-        return result, self._meta(values, device, started)
+        return result, dict(self._meta(values, device, started), speed=speed)
+
+    def preview(self, pixels, values, side, progress=None, should_stop=None):
+        """(8-bit RGB pixels no larger than side on either axis, meta): the dream of a shrunken
+        copy, quick enough to show in a dialog. values are used as given (the caller lightens
+        them); meta's speed says how fast this device dreamed."""
+        started = time.monotonic()
+        values = protocol.checked_settings("dream", values)
+        image, _ = images.to_working(pixels)
+        height, width = image.shape[-2:]
+        scale = min(1.0, float(side) / max(height, width))
+        small = dream.resize(image, (max(1, int(round(height * scale))),
+                                     max(1, int(round(width * scale)))))
+        dreamed, device, speed = self._dream(small, values, None, None, progress, should_stop)
+        if values["preserve-colors"]:
+            dreamed = images.preserve_colors(small, dreamed)
+        rgb8 = images.Source(3, np.dtype(np.uint8), None)
+        return images.from_working(dreamed, rgb8), dict(self._meta(values, device, started),
+                                                        speed=speed)
 
     def visualize(self, values, pixels=None, progress=None, should_stop=None):
         """(pixels, meta): what the network thinks a class looks like, from noise or from pixels.
@@ -88,8 +106,8 @@ class Engine(object):
                 if progress is not None:
                     progress((index + fraction) / frames,
                              "frame %d of %d, %s" % (index + 1, frames, stage), None)
-            dreamed, _ = self._dream(picture, dict(values, seed=values["seed"] + index), None,
-                                     None, frame_progress, should_stop)
+            dreamed = self._dream(picture, dict(values, seed=values["seed"] + index), None,
+                                  None, frame_progress, should_stop)[0]
             return images.preserve_colors(picture, dreamed) if values["preserve-colors"] else dreamed
 
         def keep(index, picture):
@@ -101,19 +119,41 @@ class Engine(object):
         return done[-1], self._meta(values, self.device, started)
 
     def _dream(self, image, values, plane, guide, progress, should_stop):
-        """(the dreamed [1, 3, H, W] tensor on the CPU, the device that made it)."""
+        """(the dreamed [1, 3, H, W] tensor on the CPU, the device that made it, its speed).
+
+        speed: {"seconds", "pixel_steps"} of the ascent alone (no network building), and
+        "octaves": [pixels, steps, seconds] of each octave, from which a dialog estimates how
+        long a dream of another size takes on this device (preview.py).
+        """
         recipe = dream.Recipe(values["octaves"], values["octave-scale"], values["iterations"],
                               values["step-size"], values["jitter"], values["tile-size"])
+        speed = {}
 
         def attempt(device, tile_size):
             network = self.network(values["model"], [values["layer"]], device)
             objective = self._objective(network, values, guide)
-            return dream.deep_dream(image.to(device), network, objective,
-                                    recipe._replace(tile_size=tile_size), values["seed"],
-                                    None if plane is None else plane.to(device), progress,
-                                    should_stop).cpu()
+            steps = [time.monotonic()]
 
-        return with_memory_fallback(attempt, self.device, values["tile-size"], self.log)
+            def timed(*report):
+                steps.append(time.monotonic())
+                if progress is not None:
+                    progress(*report)
+
+            dreamed = dream.deep_dream(image.to(device), network, objective,
+                                       recipe._replace(tile_size=tile_size), values["seed"],
+                                       None if plane is None else plane.to(device), timed,
+                                       should_stop).cpu()
+            sizes = dream.octave_sizes(tuple(image.shape[-2:]), recipe.octaves,
+                                       recipe.octave_scale, network.min_size)
+            ends = steps[::recipe.iterations]  # the start, then the end of each octave
+            speed.update(seconds=round(steps[-1] - steps[0], 4),
+                         pixel_steps=recipe.iterations * sum(h * w for h, w in sizes),
+                         octaves=[[h * w, recipe.iterations, round(end - start, 4)]
+                                  for (h, w), start, end in zip(sizes, ends, ends[1:])])
+            return dreamed
+
+        dreamed, device = with_memory_fallback(attempt, self.device, values["tile-size"], self.log)
+        return dreamed, device, speed
 
     def _start(self, values, pixels):
         """(start tensor or None for noise, Source for the result's kind)."""

@@ -9,7 +9,7 @@ import os
 import time
 from collections import namedtuple
 
-from . import client, errors, paths, protocol, settings
+from . import client, errors, paths, preview, protocol, settings
 
 MENU_PATH = "<Image>/Filters/Artistic/Inceptionism"
 RECIPE_PARASITE = "inceptionism-recipe"
@@ -74,25 +74,77 @@ def run(procedure, settings, pixels, on_progress=None, config=None, on_frame=Non
     pixels may be None (starting from noise); on_progress(fraction, text) is told how far it got;
     on_frame(index, Pixels) receives each frame of a zoom dive as soon as it is done.
     """
-    config = config or load_worker_config(default_plugin_dir())
-    message = {"type": procedure, "settings": protocol.checked_settings(procedure, settings)}
-    payload = b""
-    if pixels is not None:
-        message["image"] = protocol.image_description(pixels.width, pixels.height,
-                                                      pixels.channels, pixels.dtype)
-        payload = pixels.data
-    worker = client.WorkerClient(config["command"])
-    try:
-        worker.start()
-        header, data = worker.request(message, payload, _progress_to(on_progress),
-                                      on_frame=_frames_to(on_frame))
-        return header["meta"], _result_pixels(header, data)
-    except errors.InceptionismError as exc:
-        if exc.code in _CLIENT_SIDE:
-            _log_failure(config["log"], procedure, exc)
-        raise
-    finally:
-        worker.close()
+    with Session(config) as session:
+        return session.run(procedure, settings, pixels, on_progress, on_frame)
+
+
+class Session(object):
+    """One worker, started on first use and kept until close(): a dialog's previews and the run
+    that follows share it, so only the first of them waits for the engine to start."""
+
+    def __init__(self, config=None):
+        self.config = config or load_worker_config(default_plugin_dir())
+        self.worker = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def run(self, procedure, settings, pixels, on_progress=None, on_frame=None):
+        """(meta, Pixels) of procedure on pixels (None: from noise); see run()."""
+        message = {"type": procedure, "settings": protocol.checked_settings(procedure, settings)}
+        meta, result = self._request(message, pixels, on_progress, on_frame)
+        if procedure in preview.ESTIMATED:
+            preview.remember_speed(meta)
+        return meta, result
+
+    def preview(self, settings, pixels, full_size=None, on_progress=None,
+                side=preview.PREVIEW_SIDE):
+        """(meta, 8-bit RGB Pixels at most side on a side): a quick dream of the pixels shrunk.
+
+        full_size: (width, height) of the selection when pixels are already a smaller copy of it
+        (GIMP reads them at preview size); the octaves the shrinking stands for are left out.
+        """
+        width, height = full_size or (pixels.width, pixels.height)
+        values = preview.preview_settings(settings, width, height, side)
+        message = {"type": "preview", "settings": values, "side": side}
+        meta, result = self._request(message, pixels, on_progress, None)
+        preview.remember_speed(meta)
+        return meta, result
+
+    def close(self):
+        if self.worker is not None:
+            self.worker.close()
+            self.worker = None
+
+    def _request(self, message, pixels, on_progress, on_frame):
+        payload = b""
+        if pixels is not None:
+            message["image"] = protocol.image_description(pixels.width, pixels.height,
+                                                          pixels.channels, pixels.dtype)
+            payload = pixels.data
+        try:
+            if self.worker is None:
+                self.worker = self._started_worker()
+            header, data = self.worker.request(message, payload, _progress_to(on_progress),
+                                               on_frame=_frames_to(on_frame))
+            return header["meta"], _result_pixels(header, data)
+        except errors.InceptionismError as exc:
+            if exc.code in _CLIENT_SIDE:
+                _log_failure(self.config["log"], message["type"], exc)
+                self.close()  # a worker that crashed, hung or babbled is not asked again
+            raise
+
+    def _started_worker(self):
+        worker = client.WorkerClient(self.config["command"])
+        try:
+            worker.start()
+        except BaseException:
+            worker.close()
+            raise
+        return worker
 
 
 def layer_name(meta):
@@ -164,6 +216,22 @@ def user_message(exc, log_file=None):
     if code not in _ARTIST_FIXABLE:
         text += u" To check the installation, run: python3 install.py --check"
     return text
+
+
+def progress_title(procedure, values, pixels):
+    """u"Dream\u2026 about 40 s on cpu": the menu label, with the time a dream of this size took
+    here before (preview.estimate), for the progress bar before the first step reports."""
+    pdb_name = [name for name, entry in PROCEDURES.items() if entry[0] == procedure][0]
+    title = PROCEDURES[pdb_name][1].replace("_", "").replace("...", u"\u2026")
+    known = None
+    if procedure in preview.ESTIMATED and pixels is not None:
+        try:
+            known = preview.estimate(values, pixels.width, pixels.height)
+        except ValueError:
+            pass  # the run itself says what is wrong with the settings
+    if known is None:
+        return title
+    return u"%s %s on %s" % (title, preview.duration_text(known[0]), known[1] or u"this computer")
 
 
 def progress_text(stage, eta_s):

@@ -143,6 +143,15 @@ def dream(session, request, payload):
     return result_frame("dream", values, meta, result)
 
 
+def preview(session, request, payload):
+    """A small 8-bit RGB dream of the picture, at most request["side"] pixels on a side."""
+    values = protocol.checked_settings("dream", request.get("settings") or {})
+    result, meta = session.engine.preview(
+        decode_image(request, payload), values, int(request.get("side") or 256),
+        progress=session.progress, should_stop=session.should_stop)
+    return result_frame("dream", values, meta, result)
+
+
 def visualize(session, request, payload):
     values = protocol.checked_settings("visualize", request.get("settings") or {})
     result, meta = session.engine.visualize(
@@ -165,7 +174,8 @@ def zoom(session, request, payload):
     return result_frame("zoom", values, meta, last)
 
 
-REQUESTS = {"ping": ping, "layers": layers, "dream": dream, "visualize": visualize, "zoom": zoom}
+REQUESTS = {"ping": ping, "layers": layers, "dream": dream, "preview": preview,
+            "visualize": visualize, "zoom": zoom}
 
 
 def decode_image(request, payload):

@@ -68,7 +68,7 @@ def parameters(procedure):
     """The image and drawable first (gimpfu adds them only for old-style menu labels)."""
     return ([(PF_IMAGE, "image", "Input image", None),
              (PF_DRAWABLE, "drawable", "Input drawable", None)] +
-            [PARAMETERS[s.kind](s) for s in settings.for_procedure(procedure)])
+            [PARAMETERS[s.kind](s) for s in settings.for_dialog(procedure)])
 
 
 def option_nick(setting, index):
@@ -153,7 +153,7 @@ def selected_pixels(image, drawable):
 
 
 def run_worker(procedure, values, pixels, worker, on_frame=None):
-    gimp.progress_init(utf8(u"Dreaming\u2026"))
+    gimp.progress_init(utf8(plugin_support.progress_title(procedure, values, pixels)))
     return plugin_support.run(procedure, values, pixels, show_progress, worker, on_frame)
 
 

@@ -8,17 +8,21 @@ never touched.
 """
 import os
 import sys
+import threading
 from collections import namedtuple
 
 import gi
 gi.require_version("Gimp", "3.0")
 gi.require_version("GimpUi", "3.0")
 gi.require_version("Gegl", "0.4")
-from gi.repository import Gegl, Gimp, GimpUi, GLib, GObject  # noqa: E402
+gi.require_version("Gtk", "3.0")
+gi.require_version("GdkPixbuf", "2.0")
+from gi.repository import Gegl, GdkPixbuf, Gimp, GimpUi, GLib, GObject, Gtk  # noqa: E402
 
 PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, PLUGIN_DIR)  # the installed copy of the stdlib-only modules
-from inceptionism import catalogue, errors, plugin_support, settings  # noqa: E402
+from inceptionism import (catalogue, errors, looks, paths, plugin_support, preview,  # noqa: E402
+                          settings)
 
 SLIDER_LIMIT = 10000  # numbers with a wider range (the seed) get a plain entry, not a slider
 EIGHT_BIT = (Gimp.Precision.U8_LINEAR, Gimp.Precision.U8_NON_LINEAR, Gimp.Precision.U8_PERCEPTUAL)
@@ -28,28 +32,34 @@ BABL_TYPES = {"u8": "u8", "u16": "u16", "f32": "float"}
 # Colour kind of the image -> the type of a new opaque layer in it.
 OPAQUE_LAYER_TYPES = {Gimp.ImageBaseType.RGB: Gimp.ImageType.RGB_IMAGE,
                       Gimp.ImageBaseType.GRAY: Gimp.ImageType.GRAY_IMAGE}
-# One run of a procedure: its settings name, the dialog's values, worker.json, and whether the
-# artist is there to see it.
-Job = namedtuple("Job", "procedure values worker interactive")
+# Engine settings the artist's words stand for: a change to one re-describes the words.
+WORDED_SETTINGS = ("model", "layer", "octaves", "octave-scale", "iterations", "step-size")
+# One run of a procedure: its settings name, the dialog's values, the worker session (kept from
+# the dialog's previews), and whether the artist is there to see it.
+Job = namedtuple("Job", "procedure values session interactive")
 
 
 def run(procedure, run_mode, image, drawables, config, data):
     """GIMP calls this for every procedure; the source layer is never changed."""
     pdb_name = procedure.get_name()
-    name, label, _ = plugin_support.PROCEDURES[pdb_name]
+    name = plugin_support.PROCEDURES[pdb_name][0]
     interactive = run_mode == Gimp.RunMode.INTERACTIVE
-    if interactive and not ask(procedure, config, name):
-        return procedure.new_return_values(Gimp.PDBStatusType.CANCEL, None)
-    worker = {"log": None}
+    log = paths.log_path()
+    session = None
     try:
-        worker = plugin_support.load_worker_config(PLUGIN_DIR)
-        Gimp.progress_init(label.replace("_", "").replace("...", "\u2026"))
-        made = RESULTS[name](Job(name, values_of(config, name), worker, interactive), image,
+        session = plugin_support.Session(plugin_support.load_worker_config(PLUGIN_DIR))
+        log = session.config["log"]
+        if interactive and not ask(procedure, config, name, session, image, drawables):
+            return procedure.new_return_values(Gimp.PDBStatusType.CANCEL, None)
+        made = RESULTS[name](Job(name, values_of(config, name), session, interactive), image,
                              drawables)
         Gimp.progress_end()
     except Exception as exc:  # every failure reaches the artist as one plain message
-        message = plugin_support.user_message(exc, worker["log"])
+        message = plugin_support.user_message(exc, log)
         return procedure.new_return_values(Gimp.PDBStatusType.EXECUTION_ERROR, GLib.Error(message))
+    finally:
+        if session is not None:
+            session.close()
     return success(pdb_name, made)
 
 
@@ -67,8 +77,8 @@ def values_of(config, name):
 
 def work(job, pixels, on_frame=None):
     """(meta, Pixels) from the worker, with GIMP's progress bar following it."""
-    return plugin_support.run(job.procedure, job.values, pixels, show_progress, job.worker,
-                              on_frame)
+    Gimp.progress_init(plugin_support.progress_title(job.procedure, job.values, pixels))
+    return job.session.run(job.procedure, job.values, pixels, show_progress, on_frame)
 
 
 def into_new_layer(job, image, drawables):
@@ -219,8 +229,10 @@ def selection_is_partial(image, layer):
     return coverage.count(b"\xff") < len(coverage)
 
 
-def ask(procedure, config, name):
-    """The dialog, simple settings first and the advanced ones folded away; False on Cancel."""
+def ask(procedure, config, name, session, image, drawables):
+    """The dialog, the artist's words first and the engine's settings folded away under
+    Advanced, with a preview of the dream where there is a selection to preview; False on
+    Cancel."""
     GimpUi.init(procedure.get_name())
     dialog = GimpUi.ProcedureDialog(procedure=procedure, config=config)
     dialog.set_ok_label(plugin_support.PROCEDURES[procedure.get_name()][1].rstrip("."))
@@ -233,9 +245,137 @@ def ask(procedure, config, name):
     dialog.fill_expander("advanced", "advanced-title", False, "advanced-settings")
     dialog.fill([s.name for s in table if not s.advanced] + ["advanced"])
     follow_model(procedure, config)
+    pane = None
+    if name in looks.PROCEDURES:
+        follow_words(config, name)
+        pane = preview_pane(dialog, config, session, image, drawables)
     accepted = dialog.run()
+    if pane is not None:
+        pane.stop()
     dialog.destroy()
     return accepted
+
+
+def follow_words(config, name):
+    """Keep the artist's words and the engine settings they stand for in step, both ways."""
+    busy = []
+
+    def update(changed):
+        if busy:
+            return  # our own changes notify too
+        busy.append(True)
+        try:
+            chosen = looks.chosen(values_of(config, name), changed)
+            for key, value in chosen.items():
+                if config.get_property(key) != value:
+                    config.set_property(key, value)
+        finally:
+            busy.pop()
+
+    update("model")  # the last run's words (or the defaults') meet the last run's settings
+    for key in [word.name for word in looks.WORDS] + list(WORDED_SETTINGS):
+        config.connect("notify::" + key, lambda _config, spec: update(spec.get_name()))
+
+
+def preview_pane(dialog, config, session, image, drawables):
+    """A PreviewPane under the settings, or None when the selection is nothing to dream on
+    (the run itself will say why)."""
+    try:
+        source = source_layer(image, drawables)
+        rect = selected_rect(source)
+    except errors.InceptionismError:
+        return None
+    pane = PreviewPane(config, session, source, rect)
+    dialog.get_content_area().pack_start(pane.box, False, False, 6)
+    pane.box.show_all()
+    GLib.idle_add(pane.refresh)  # a first preview as soon as the dialog is up
+    return pane
+
+
+class PreviewPane(object):
+    """A quick small dream of the selection, refreshed on demand, and how long the full dream
+    will take. The preview runs in a thread on the session's worker, which the full run reuses."""
+
+    def __init__(self, config, session, source, rect):
+        self.config, self.session, self.rect = config, session, rect
+        self.pixels = read_preview_pixels(source, rect)
+        self.picture = Gtk.Image.new_from_pixbuf(pixbuf_of(self.pixels))
+        self.status = Gtk.Label(label="Preview: a quick, small dream of the selection")
+        self.estimate = Gtk.Label()
+        self.button = Gtk.Button.new_with_mnemonic("_Preview")
+        self.button.connect("clicked", lambda _button: self.refresh())
+        self.box = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=4)
+        for widget in (self.picture, self.status, self.estimate, self.button):
+            self.box.pack_start(widget, False, False, 0)
+        self.thread = None
+        self.closed = False
+        config.connect("notify", lambda *_: self.closed or self.show_estimate())
+        self.show_estimate()
+
+    def refresh(self):
+        if self.thread is None:
+            self.button.set_sensitive(False)
+            self.status.set_text("Dreaming a preview\u2026")
+            self.thread = threading.Thread(target=self._dream, args=(values_of(self.config,
+                                                                               "dream"),))
+            self.thread.start()
+        return False  # once, when called from idle
+
+    def stop(self):
+        """Cancel a preview still running, so the dialog's answer does not wait for it."""
+        self.closed = True
+        if self.thread is not None:
+            if self.session.worker is not None:
+                self.session.worker.cancel()
+            self.thread.join()
+
+    def _dream(self, values):
+        try:
+            meta, small = self.session.preview(values, self.pixels, self.rect[2:])
+            GLib.idle_add(self._show, small, meta)
+        except errors.Cancelled:
+            GLib.idle_add(self._done, "")
+        except Exception as exc:  # shown in the dialog; the artist can still run or cancel
+            GLib.idle_add(self._done, plugin_support.user_message(exc, self.session.config["log"]))
+
+    def _show(self, small, meta):
+        if self.closed:
+            return
+        self.picture.set_from_pixbuf(pixbuf_of(small))
+        paths.append_log(u"plug-in: preview %d\u00d7%d of %s shown, dreamed in %.2f s\n" % (
+            small.width, small.height, meta["settings"]["layer"], meta["seconds"]),
+            self.session.config["log"])
+        self._done(u"Preview (%d \u00d7 %d): %s" % (small.width, small.height,
+                                                      plugin_support.layer_name(meta)))
+
+    def _done(self, text):
+        if self.closed:
+            return
+        self.thread = None
+        self.status.set_text(text)
+        self.button.set_sensitive(True)
+        self.show_estimate()
+
+    def show_estimate(self):
+        values = values_of(self.config, "dream")
+        self.estimate.set_text(preview.estimate_text(values, *self.rect[2:]))
+
+
+def read_preview_pixels(source, rect):
+    """The selected part of the layer as 8-bit RGB, read by GEGL already shrunk to preview size
+    (a huge selection is never read whole for a preview)."""
+    x, y, width, height = rect
+    small_width, small_height = preview.preview_size(width, height)
+    scale = float(small_width) / width
+    area = Gegl.Rectangle.new(int(x * scale), int(y * scale), small_width, small_height)
+    data = source.get_buffer().get(area, scale, babl_format(3, "u8"), Gegl.AbyssPolicy.CLAMP)
+    return plugin_support.Pixels(small_width, small_height, 3, "u8", data)
+
+
+def pixbuf_of(pixels):
+    """A GdkPixbuf showing 8-bit RGB pixels."""
+    return GdkPixbuf.Pixbuf.new_from_bytes(GLib.Bytes.new(pixels.data), GdkPixbuf.Colorspace.RGB,
+                                           False, 8, pixels.width, pixels.height, pixels.width * 3)
 
 
 def follow_model(procedure, config):

@@ -10,8 +10,8 @@ import py27
 pytestmark = pytest.mark.py27
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-STDLIB_MODULES = ("__init__", "catalogue", "settings", "errors", "paths", "protocol", "client",
-                  "plugin_support")
+STDLIB_MODULES = ("__init__", "catalogue", "looks", "settings", "errors", "paths", "protocol",
+                  "client", "preview", "plugin_support")
 LOADED = ([os.path.join("plugin", "gimp2", name)
            for name in sorted(os.listdir(os.path.join(REPO, "plugin", "gimp2")))
            if name.endswith(".py")] +

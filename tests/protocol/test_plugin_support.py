@@ -95,3 +95,16 @@ def test_an_unexpected_exception_still_gets_a_plain_message():
     (u"", 300, u"about 5 min left")])
 def test_progress_text(stage, eta_s, text):
     assert plugin_support.progress_text(stage, eta_s) == text
+
+
+def test_an_error_message_names_the_log_which_holds_the_traceback(tmp_path, worker_env,
+                                                                  monkeypatch):
+    monkeypatch.setenv("FAKE_FAILURE", "bug")
+    config = write_config(tmp_path, fake_command())
+    with pytest.raises(errors.InceptionismError) as raised:
+        plugin_support.run("dream", {"iterations": 2}, TINY, None, config)
+    message = plugin_support.user_message(raised.value, config["log"])
+    assert config["log"] in message and "install.py --check" in message
+    with io.open(config["log"], encoding="utf-8") as log:
+        logged = log.read()
+    assert "dream #1 error internal" in logged and "    Traceback" in logged
