@@ -89,8 +89,11 @@ def _add_setting(parser, setting):
     if setting.kind == "bool":
         parser.add_argument(flag, action="store_true", default=argparse.SUPPRESS, help=setting.help)
         return
-    extra = {"layer": " Also LAYER:CHANNEL, e.g. inception4c:12; see `inceptionism layers`.",
-             "model": " One of: %s." % ", ".join(catalogue.model_names())}.get(setting.name, "")
+    extra = ""
+    if setting.kind == "choice":
+        extra = " One of: %s." % ", ".join(nick for nick, _ in setting.choices)
+    extra = {"layer": " Also LAYER:CHANNEL, e.g. inception4c:12; see `inceptionism layers`."
+             }.get(setting.name, extra)
     parser.add_argument(flag, metavar=setting.kind.upper() if setting.kind != "choice" else None,
                         default=argparse.SUPPRESS,
                         help="%s%s (default: %s)" % (setting.help, extra, setting.default))

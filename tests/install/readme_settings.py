@@ -1,6 +1,7 @@
-"""Writes README.md's settings and layers section from settings.SETTINGS and catalogue.LAYERS.
+"""Writes README.md's generated sections: the looks (looks.py), the settings and the layers
+(settings.SETTINGS, catalogue.LAYERS).
 
-    python3 tests/install/readme_settings.py     rewrites the section between the markers
+    python3 tests/install/readme_settings.py     rewrites the sections between their markers
 
 test_readme.py fails when the README and the tables disagree, so the README never drifts.
 """
@@ -10,12 +11,14 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "core"))
-from inceptionism import catalogue, settings  # noqa: E402
+from inceptionism import catalogue, looks, settings  # noqa: E402
 
 README = os.path.join(ROOT, "README.md")
 BEGIN = ("<!-- settings: written by tests/install/readme_settings.py "
          "from settings.py and catalogue.py -->")
 END = "<!-- /settings -->"
+LOOKS_BEGIN = "<!-- looks: written by tests/install/readme_settings.py from looks.py -->"
+LOOKS_END = "<!-- /looks -->"
 MENU_NAMES = {"dream": "Dream", "visualize": "Visualize", "zoom": "Zoom dive"}
 
 
@@ -34,8 +37,32 @@ def section():
 CLI_SPELLING = {"start": "command line: a picture, or `--noise`"}
 
 
+def looks_section():
+    """The named looks and what each word does, markers included."""
+    lines = [LOOKS_BEGIN, "", "| Look (`--recipe`) | Network | Depth | Detail | Strength |",
+             "|---|---|---|---|---|"]
+    lines += ["| %s |" % " | ".join(row) for row in looks.look_table()]
+    lines += ["", "| Word | Choices, and the engine settings each one sets |", "|---|---|"]
+    for word, table in (("depth", looks.DEPTHS), ("detail", looks.DETAILS),
+                        ("strength", looks.STRENGTHS)):
+        choices = "; ".join("`%s` %s: %s" % (nick, label, engine_text(word, row))
+                            for nick, label, row in table)
+        lines.append("| **%s** (`--%s`) | %s |" % (word.capitalize(), word, choices))
+    return "\n".join(lines + ["", LOOKS_END])
+
+
+def engine_text(word, row):
+    if word == "depth":
+        return "layer `%s` (GoogLeNet)" % row["googlenet"]
+    return ", ".join("%s %s" % (name, value) for name, value in sorted(row.items()))
+
+
 def setting_row(setting):
-    advanced = " *Advanced*" if setting.advanced else ""
+    advanced = ""
+    if setting.advanced is True:
+        advanced = " *Advanced*"
+    elif setting.advanced:
+        advanced = " *Advanced* in %s" % ", ".join(MENU_NAMES[p] for p in setting.advanced)
     cli = CLI_SPELLING.get(setting.name, "`--%s`" % setting.name)
     label = "**%s** (%s)%s" % (setting.label, cli, advanced)
     where = ", ".join(MENU_NAMES[p] for p in setting.procedures)
@@ -45,6 +72,9 @@ def setting_row(setting):
 
 def default_text(setting):
     text = shown(setting.default)
+    in_dialog = dict((s.name, s.default) for s in settings.for_dialog("dream"))
+    if in_dialog.get(setting.name, setting.default) != setting.default:
+        text += " (the dialog starts from %s)" % shown(in_dialog[setting.name])
     for procedure, overrides in sorted(settings.PROCEDURE_DEFAULTS.items()):
         if setting.name in overrides:
             text += " (%s: %s)" % (MENU_NAMES[procedure], shown(overrides[setting.name]))
@@ -83,9 +113,12 @@ def readme_text():
 
 
 def rewritten(text):
-    """text with its section replaced by a fresh one."""
-    start, end = text.index(BEGIN), text.index(END) + len(END)
-    return text[:start] + section() + text[end:]
+    """text with its generated sections replaced by fresh ones."""
+    for begin, end, fresh in ((LOOKS_BEGIN, LOOKS_END, looks_section),
+                              (BEGIN, END, section)):
+        start, stop = text.index(begin), text.index(end) + len(end)
+        text = text[:start] + fresh() + text[stop:]
+    return text
 
 
 if __name__ == "__main__":

@@ -98,7 +98,7 @@ def test_a_step_costs_a_fixed_part_and_a_part_growing_with_its_pixels():
     fixed, per_pixel = preview.step_cost(samples)
     assert fixed == pytest.approx(0.2) and per_pixel == pytest.approx(1e-6)
     assert preview.step_cost([[1000, 0.5]]) == (0.0, 0.0005)  # one size: proportional
-    assert preview.step_cost([[1000, 0.5], [4000, 0.4]]) == (0.45, 0.0)  # noise: no growth
+    assert preview.step_cost([[1000, 0.5], [4000, 0.4]]) == (0.0, 0.9 / 5000)  # noise
 
 
 def test_remembered_speeds_make_the_estimate_and_a_damaged_file_is_ignored(tmp_path):
