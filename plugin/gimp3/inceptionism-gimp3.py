@@ -342,11 +342,11 @@ class PreviewPane(object):
         if self.closed:
             return
         self.picture.set_from_pixbuf(pixbuf_of(small))
-        paths.append_log(u"plug-in: preview %d\u00d7%d of %s shown, dreamed in %.2f s\n" % (
-            small.width, small.height, meta["settings"]["layer"], meta["seconds"]),
-            self.session.config["log"])
         self._done(u"Preview (%d \u00d7 %d): %s" % (small.width, small.height,
                                                       plugin_support.layer_name(meta)))
+        paths.append_log(u"plug-in: preview %d\u00d7%d of %s shown, dreamed in %.2f s; %s\n" % (
+            small.width, small.height, meta["settings"]["layer"], meta["seconds"],
+            self.estimate.get_text()), self.session.config["log"])
 
     def _done(self, text):
         if self.closed:

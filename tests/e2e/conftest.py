@@ -1,18 +1,40 @@
-"""The real-GIMP tests share one GIMP launch (each costs minutes on a small machine)."""
+"""The real-GIMP tests share one GIMP launch (each costs minutes on a small machine); the
+dialog's tests need a launch with a screen of their own."""
 import os
 
 import pytest
 
 import gimp3
 import recorded
+from screenshot_dialog import PREVIEW_SHOWN
+
+
+def gimp_session():
+    """A fresh GimpSession in the cached root (built on first use); skips without root."""
+    if os.geteuid() != 0:
+        pytest.skip("the real-GIMP tests need root (chroot and private mounts)")
+    return gimp3.GimpSession(gimp3.ensure_root())
 
 
 @pytest.fixture(scope="session")
 def gimp_run():
-    if os.geteuid() != 0:
-        pytest.skip("the real-GIMP tests need root (chroot and private mounts)")
-    session = gimp3.GimpSession(gimp3.ensure_root())
+    session = gimp_session()
     try:
         yield recorded.record_all_cases(session)
+    finally:
+        session.close()
+
+
+@pytest.fixture(scope="module")
+def dream_dialog():
+    """The Dream dialog opened by an artist, once its first preview is shown: what GIMP said,
+    the engine's log and the first bytes of the screenshot."""
+    session = gimp_session()
+    try:
+        shot = os.path.join(session.out_dir, "dream-dialog.png")
+        launch = session.dialog_screenshot("dream", shot, PREVIEW_SHOWN, wait_s=300)
+        with open(shot, "rb") as png:
+            header = png.read(24)
+        yield {"launch": launch, "log": session.engine_log(), "png": header}
     finally:
         session.close()

@@ -30,6 +30,14 @@ def test_gimp_registers_every_procedure_with_the_settings_table_as_arguments(gim
             s.name for s in settings.for_procedure(name)]
 
 
+def test_the_artists_words_set_the_engine_settings_as_the_shared_table_says(gimp_run):
+    given = gimp_run.cases["in_words"]["settings"]
+    expected = settings.validate("dream", given)
+    assert (expected["layer"], expected["octaves"], expected["iterations"]) == ("inception4e", 2, 5)
+    recipe = assert_recipe(new_layer(gimp_run, "in_words"), "dream", expected)
+    assert new_layer(gimp_run, "in_words")["name"] == plugin_support.layer_name(recipe)
+
+
 @pytest.mark.parametrize("name", DREAMED + sorted(REFUSED))
 def test_the_source_layer_stays_bit_identical(gimp_run, name):
     assert_source_untouched(gimp_run, name)

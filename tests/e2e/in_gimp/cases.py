@@ -83,6 +83,10 @@ def case_high_bit_depth():
     return new_image(precision=Gimp.Precision.U16_NON_LINEAR)
 
 
+def case_in_words():
+    return new_image()
+
+
 def case_indexed():
     image, drawables = new_image()
     image.convert_indexed(Gimp.ConvertDitherType.NONE, Gimp.ConvertPaletteType.GENERATE, 16,
@@ -155,6 +159,7 @@ CASES = [(case, "dream", {}) for case in (
     case_whole, case_rectangle, case_feathered_ellipse, case_offsets, case_transparency,
     case_gray, case_high_bit_depth, case_several_drawables, case_indexed, case_layer_group,
     case_selection_outside_layer, case_worker_missing)] + [
+    (case_in_words, "dream", {"depth": "animals", "detail": "fine", "strength": "subtle"}),
     (case_visualize_noise, "visualize", {"start": "noise"}),
     (case_visualize_noise_gray, "visualize", {"start": "noise"}),
     (case_visualize_noise_indexed, "visualize", {"start": "noise"}),

@@ -11,7 +11,8 @@ layer = Gimp.Layer.new(image, "Clouds", 640, 420, Gimp.ImageType.RGB_IMAGE, 100.
                        Gimp.LayerMode.NORMAL)
 image.insert_layer(layer, None, 0)
 plasma = Gimp.DrawableFilter.new(layer, "gegl:plasma", "")
-plasma.get_config().set_property("seed", 7)
+for name, value in (("seed", 7), ("width", 640), ("height", 420)):  # plasma's own size: 1024x768
+    plasma.get_config().set_property(name, value)
 layer.merge_filter(plasma)
 Gimp.Display.new(image)
 Gimp.displays_flush()
