@@ -122,8 +122,8 @@ class Engine(object):
         """(the dreamed [1, 3, H, W] tensor on the CPU, the device that made it, its speed).
 
         speed: {"seconds", "pixel_steps"} of the ascent alone (no network building), and
-        "octaves": [pixels, steps, seconds] of each octave, from which a dialog estimates how
-        long a dream of another size takes on this device (preview.py).
+        "octaves": [pixels, steps, seconds] of each octave's steady steps, from which a dialog
+        estimates how long a dream of another size takes on this device (preview.py).
         """
         recipe = dream.Recipe(values["octaves"], values["octave-scale"], values["iterations"],
                               values["step-size"], values["jitter"], values["tile-size"])
@@ -145,11 +145,9 @@ class Engine(object):
                                        should_stop).cpu()
             sizes = dream.octave_sizes(tuple(image.shape[-2:]), recipe.octaves,
                                        recipe.octave_scale, network.min_size)
-            ends = steps[::recipe.iterations]  # the start, then the end of each octave
             speed.update(seconds=round(steps[-1] - steps[0], 4),
                          pixel_steps=recipe.iterations * sum(h * w for h, w in sizes),
-                         octaves=[[h * w, recipe.iterations, round(end - start, 4)]
-                                  for (h, w), start, end in zip(sizes, ends, ends[1:])])
+                         octaves=steady_step_times(steps, sizes, recipe.iterations))
             return dreamed
 
         dreamed, device = with_memory_fallback(attempt, self.device, values["tile-size"], self.log)
@@ -208,6 +206,19 @@ class Engine(object):
                                     "from 0 to %d." % (layer, network.channels[layer],
                                                        network.channels[layer] - 1))
         return objectives.layer_l2(layer, channel)
+
+
+def steady_step_times(stamps, sizes, iterations):
+    """[pixels, steps, seconds] of each octave from the time stamps of its steps (the start,
+    then the end of every step). An octave's first step is left out where it has others: it
+    also pays for setting up the new size (the convolution libraries' plans, first touches)."""
+    rows = []
+    for octave, (height, width) in enumerate(sizes):
+        first, last = octave * iterations, (octave + 1) * iterations
+        skip = 1 if iterations > 1 else 0
+        rows.append([height * width, iterations - skip,
+                     round(stamps[last] - stamps[first + skip], 4)])
+    return rows
 
 
 def guide_activations(network, guide, layer):

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from inceptionism import __version__, settings
-from inceptionism.engine import Engine, with_memory_fallback
+from inceptionism.engine import Engine, steady_step_times, with_memory_fallback
 from inceptionism.errors import InceptionismError
 
 
@@ -27,6 +27,29 @@ def test_meta_records_everything_needed_to_dream_it_again(engine, make_picture, 
     assert set(settings.defaults("dream")) <= set(meta)
     assert meta["engine_version"] == __version__ and meta["random_weights"] is True
     assert meta["device"] == "cpu" and meta["seconds"] > 0
+
+
+def test_meta_says_how_long_each_octaves_steady_steps_took(engine, make_picture, quick):
+    _, meta = engine.dream(make_picture(60, 45), dict(quick, octaves=2, iterations=3))
+    speed = meta["speed"]
+    assert [row[:2] for row in speed["octaves"]] == [[32 * 43, 2], [45 * 60, 2]]  # min side 32
+    assert all(row[2] > 0 for row in speed["octaves"])
+    assert speed["pixel_steps"] == 3 * (32 * 43 + 45 * 60)
+    assert sum(row[2] for row in speed["octaves"]) < speed["seconds"] <= meta["seconds"]
+
+
+def test_steady_step_times_leave_out_each_octaves_first_step():
+    stamps = [0.0, 5.0, 6.0, 7.0, 20.0, 22.0, 24.0]  # first steps pay for the new size
+    assert steady_step_times(stamps, [(10, 10), (20, 20)], 3) == [[100, 2, 2.0], [400, 2, 4.0]]
+    assert steady_step_times([0.0, 1.5], [(10, 10)], 1) == [[100, 1, 1.5]]
+
+
+@pytest.mark.parametrize("channels,dtype", [(1, np.uint16), (4, np.float32)])
+def test_a_preview_is_8_bit_rgb_no_larger_than_its_side(engine, make_picture, quick, channels,
+                                                        dtype):
+    small, meta = engine.preview(make_picture(90, 60, channels, dtype), quick, 48)
+    assert small.shape == (48, 32, 3) and small.dtype == np.uint8  # 90 x 60 (h x w) shrunk
+    assert meta["speed"]["octaves"]
 
 
 def test_same_seed_gives_the_same_picture(engine, make_picture, quick):
