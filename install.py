@@ -554,7 +554,8 @@ def unknown_version_problem(folder):
 def default_worker_command(args):
     if args.worker_command:
         return shlex.split(args.worker_command)
-    return [venv_python(args.venv), "-m", "inceptionism.worker"]
+    warm = ["--keep-warm", "%g" % (args.keep_warm * 60)] if args.keep_warm > 0 else []
+    return [venv_python(args.venv), "-m", "inceptionism.worker"] + warm
 
 
 # ---------------------------------------------------------------------------------------- check
@@ -764,6 +765,10 @@ def parse_args(argv, manifest):
     add("--worker-command", metavar="CMD",
         help='start the engine with this command, e.g. "ssh gpu-box ~/.local/share/inceptionism/'
              'venv/bin/python -m inceptionism.worker"; no engine is installed here then')
+    add("--keep-warm", type=float, default=10, metavar="MINUTES",
+        help="keep the engine loaded this long after a dream, so the next one starts at once "
+             "(a private local socket, no network port); 0: load it for every dream "
+             "(default: %(default)s)")
     add("--torch", choices=("auto", "cpu", "cuda"), default="auto",
         help="which torch build to install (auto: cuda if an NVIDIA driver is found)")
     add("--dev", action="store_true", help="install this checkout's engine editable, plus pytest")

@@ -14,7 +14,7 @@ import threading
 import time
 import traceback
 
-from . import PROTOCOL_VERSION, __version__, catalogue, errors, paths, protocol
+from . import PROTOCOL_VERSION, __version__, catalogue, errors, paths, protocol, warm
 
 
 class Session(object):
@@ -33,7 +33,8 @@ class Session(object):
 
     def serve(self, hello):
         """Say hello, then answer requests until shutdown or the end of stdin."""
-        self.send(dict(hello, type="hello", protocol=PROTOCOL_VERSION, version=__version__))
+        self.send(dict(hello, type="hello", protocol=PROTOCOL_VERSION, version=__version__,
+                       pid=os.getpid()))
         reader = threading.Thread(target=self._read_requests, name="requests")
         reader.daemon = True
         reader.start()
@@ -235,16 +236,58 @@ def serve_stdio(make_engine):
     return 0
 
 
+def serve_socket(make_engine, path, idle_s):
+    """Be the warm worker at path (warm.py): build the engine once, then serve each plug-in's
+    connection as serve_stdio serves pipes, until idle_s seconds pass without one."""
+    listener = warm.listen(path)  # first, so the relay that started us can connect and wait
+    current = []
+    engine = failure = hello = None
+    try:
+        engine = make_engine(lambda text: current[0].log(text) if current else log(text))
+        hello = engine.info()
+    except Exception as exc:
+        failure = as_inceptionism_error(exc)
+        log("could not start: " + failure.message, failure.detail)
+
+    def serve_connection(frames_in, frames_out):
+        session = Session(frames_in, frames_out)
+        if failure is not None:
+            session.send(protocol.error_header(failure))
+            return False
+        session.engine = engine
+        current[:] = [session]
+        try:
+            session.serve(hello)
+        finally:
+            del current[:]
+        return True
+
+    log("warm worker listening at %s, leaving after %s s idle" % (path, idle_s))
+    return warm.serve(listener, path, idle_s, serve_connection)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, mps ...")
     parser.add_argument("--random-weights", action="store_true",
                         help="random networks instead of the installed weights (for tests)")
+    parser.add_argument("--keep-warm", type=float, default=0, metavar="SECONDS",
+                        help="relay to a warm worker that keeps the engine loaded this long "
+                             "after the last dream (started if none runs); 0: serve the pipes")
+    parser.add_argument("--listen", metavar="SOCKET", help=argparse.SUPPRESS)  # the warm worker
+    parser.add_argument("--idle-s", type=float, default=600, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    options = ["--device", args.device] + (["--random-weights"] if args.random_weights else [])
 
     def make_engine(log):
+        from . import models  # noqa: F401  first: torchvision without torch._dynamo (models.py)
         from .engine import Engine
         return Engine(device=args.device, random_weights=args.random_weights or None, log=log)
+    if args.listen:
+        return serve_socket(make_engine, args.listen, args.idle_s)
+    path = warm.socket_path(options) if args.keep_warm > 0 and warm.supported() else None
+    if path:
+        return warm.relay(path, options, args.keep_warm, sys.stdin.buffer, sys.stdout.buffer)
     return serve_stdio(make_engine)
 
 
