@@ -132,8 +132,11 @@ def mount_script(root):
 
 def install_plugin(home, gimp_dir, engine_home):
     """Install with install.py into gimp_dir only. --worker-command names the test's own venv, so
-    install.py leaves that (shared) venv alone; HOME is the fresh one, so no other GIMP is found."""
-    worker = [os.path.join(sys.prefix, "bin", "python"), "-m", "inceptionism.worker"]
+    install.py leaves that (shared) venv alone; HOME is the fresh one, so no other GIMP is found.
+    The worker is kept warm, as install.py sets it up for artists: every case but the first
+    reaches the engine through the relay and the warm worker's socket."""
+    worker = [os.path.join(sys.prefix, "bin", "python"), "-m", "inceptionism.worker",
+              "--keep-warm", "30"]
     command = [sys.executable, os.path.join(REPO, "install.py"), "--gimp-dir", gimp_dir,
                "--no-weights", "--worker-command", " ".join(shlex.quote(w) for w in worker)]
     env = dict(os.environ, HOME=home, INCEPTIONISM_HOME=engine_home)

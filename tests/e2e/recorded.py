@@ -21,7 +21,7 @@ FAST = {
              "width": 40, "height": 32, "frame-ms": 120},
 }
 
-Run = namedtuple("Run", "registered cases out_dir traces")
+Run = namedtuple("Run", "registered cases out_dir traces log")
 
 
 def record_all_cases(session):
@@ -32,7 +32,8 @@ def record_all_cases(session):
                                           "INCEPTIONISM_E2E_DYING_WORKER": DYING_WORKER})
     results = read_results(launch)
     assert results["registered"], "GIMP did not register the plug-in:\n" + launch.stderr
-    return Run(results["registered"], results["cases"], launch.out_dir, read_traces(trace))
+    return Run(results["registered"], results["cases"], launch.out_dir, read_traces(trace),
+               session.engine_log())
 
 
 def read_results(launch):

@@ -1,5 +1,7 @@
 """Dream in a real, headless GIMP 3 with this checkout's engine behind it (one launch for all
 cases: see conftest.py and in_gimp/cases.py)."""
+import re
+
 import numpy as np
 import pytest
 
@@ -36,6 +38,12 @@ def test_the_artists_words_set_the_engine_settings_as_the_shared_table_says(gimp
     assert (expected["layer"], expected["octaves"], expected["iterations"]) == ("inception4e", 2, 5)
     recipe = assert_recipe(new_layer(gimp_run, "in_words"), "dream", expected)
     assert new_layer(gimp_run, "in_words")["name"] == plugin_support.layer_name(recipe)
+
+
+def test_one_warm_worker_serves_every_run_as_installed_for_artists(gimp_run):
+    assert gimp_run.log.count("warm worker listening") == 1
+    served = set(re.findall(r"worker (\d+): (?:dream|visualize|zoom) #1 ok", gimp_run.log))
+    assert len(served) == 1, gimp_run.log
 
 
 @pytest.mark.parametrize("name", DREAMED + sorted(REFUSED))
