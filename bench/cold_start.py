@@ -4,10 +4,18 @@ python bench/cold_start.py  prints one JSON line: seconds from starting the work
 (torch imported, engine made), to the first progress event of a small default dream (network
 built, first step done), and, for a second dream on the same running worker, from its request to
 its first progress event (what a worker kept warm between dreams would give).
+
+Twice: with random weights (what the tests run: seeded initialisation and batch-norm
+calibration), and as an artist's worker runs, from a GoogLeNet weights file (the keys and size
+of the published one, random values), read, checksummed and loaded; the only difference is that
+the stand-in's checksum is computed but not compared with the published file's.
 """
 import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -27,15 +35,56 @@ def first_progress(worker, started):
     return seen[0]
 
 
-def main():
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "core"), INCEPTIONISM_RANDOM_WEIGHTS="1")
+def timed_worker(command, env):
+    """(hello, cold first progress, warm first progress) seconds of one worker."""
     started = time.perf_counter()
-    with client.WorkerClient([sys.executable, "-m", "inceptionism.worker"], env=env) as worker:
+    with client.WorkerClient(command, env=env) as worker:
         hello = time.perf_counter() - started
         cold = first_progress(worker, started)
         warm = first_progress(worker, time.perf_counter())
-    print(json.dumps({"hello_s": hello, "first_progress_s": cold, "warm_first_progress_s": warm}))
+    return hello, cold, warm
+
+
+def make_stand_in(home):
+    """A GoogLeNet weights file where the installed one would be, in home's weights folder."""
+    import torch
+    import torchvision.models as tvm
+    from inceptionism import catalogue, models
+    entry = catalogue.load_manifest()["models"]["googlenet"]
+    network = tvm.googlenet(weights=None, aux_logits=True, init_weights=False)
+    os.makedirs(os.path.join(home, "weights"))
+    torch.save(network.state_dict(), os.path.join(home, "weights", entry["file"]))
+    assert models.weights_path("googlenet").startswith(home)
+
+
+def stand_in_worker():
+    """The worker, its weights check hashing the stand-in file but not comparing the sum."""
+    from inceptionism import paths, worker
+    paths.sha256_matches = lambda path, expected: bool(paths.sha256_of(path))
+    return worker.main([])
+
+
+def main():
+    if sys.argv[1:2] == ["--make-stand-in"]:
+        return make_stand_in(os.environ["INCEPTIONISM_HOME"])
+    if sys.argv[1:2] == ["--stand-in-worker"]:
+        return stand_in_worker()
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "core"))
+    random_weights = timed_worker([sys.executable, "-m", "inceptionism.worker"],
+                                  dict(env, INCEPTIONISM_RANDOM_WEIGHTS="1"))
+    home = tempfile.mkdtemp(prefix="inceptionism-bench-")
+    try:
+        file_env = dict(env, INCEPTIONISM_HOME=home)
+        file_env.pop("INCEPTIONISM_RANDOM_WEIGHTS", None)
+        subprocess.check_call([sys.executable, __file__, "--make-stand-in"], env=file_env)
+        from_file = timed_worker([sys.executable, __file__, "--stand-in-worker"], file_env)
+    finally:
+        shutil.rmtree(home)
+    names = ("hello_s", "first_progress_s", "warm_first_progress_s")
+    result = dict(zip(names, random_weights))
+    result.update(("file_" + name, value) for name, value in zip(names, from_file))
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -4,9 +4,10 @@
     python bench/dream_speed.py --quick    1 iteration, 2 rounds: minutes, not hours, on 2 cores
 
 Prints, for the default dream (GoogLeNet, inception4c, 4 octaves x 1.4) at each size: seconds of
-the engine and of the plain reference (bench/reference_dream.py, run in the same process, in
-turns), the network's achieved GFLOP/s (FLOPs counted, forward + backward) against a matrix
-product measured in the same run, and the objective the engine reaches against the reference's
+the engine and of the plain reference (bench/reference_dream.py: the same recipe, 512-pixel
+tiles included, with none of the speed tricks; run in the same process, in turns), the
+network's achieved GFLOP/s (FLOPs counted, forward + backward) against a matrix product
+measured in the same run, and the objective the engine reaches against the reference's
 on the same picture and seed. Then what each optimisation gives (the engine less that one),
 the peak memory of an 8000 x 8000 dream and the worker's cold and warm start (each in its own
 process). Random weights throughout: speed does not depend on what the weights are.
@@ -136,9 +137,10 @@ def main():
              recipe.tile_size, args.repeat))
     if "sizes" not in args.skip:
         bench = Bench(recipe)
-        print("engine computes in %s, the reference in float32; GFLOP/s set against the matmul "
-              "peak in the engine's precision and in float32"
-              % str(bench.network.compute_dtype).replace("torch.", ""))
+        print("engine computes in %s, the reference (same recipe and tiles, no tricks) in "
+              "float32; GFLOP/s set against the matmul peak in the engine's precision and in "
+              "float32; objective: the jittered objective each reaches on the same picture and "
+              "seed" % str(bench.network.compute_dtype).replace("torch.", ""))
         print(table(["size", "engine s", "reference s", "speed-up", "engine GFLOP/s",
                      "of its peak", "of fp32 peak", "reference GFLOP/s", "of fp32 peak",
                      "objective vs reference",
@@ -165,10 +167,11 @@ def main():
                                                    big["before_bytes"] / 1e9, big["seconds"]))
     if "start" not in args.skip:
         start = in_own_process("cold_start.py")
-        print("worker cold start: hello %.2f s, first progress %.2f s; warm (second dream on a "
-              "running worker): first progress %.2f s" % (start["hello_s"],
-                                                           start["first_progress_s"],
-                                                           start["warm_first_progress_s"]))
+        for label, key in (("random weights", ""), ("from a weights file", "file_")):
+            print("worker cold start, %s: hello %.2f s, first progress %.2f s; warm (second "
+                  "dream on the running worker): first progress %.2f s"
+                  % (label, start[key + "hello_s"], start[key + "first_progress_s"],
+                     start[key + "warm_first_progress_s"]))
     print("load average after: %s" % load_average())
 
 

@@ -32,16 +32,17 @@ class Engine(object):
 
 
 class Reference(object):
-    """The plain reference loop (bench/reference_dream.py) on a network adapter."""
+    """The plain reference loop (bench/reference_dream.py) on a network adapter, in tiles as
+    the engine's recipe has them (tiled=False: the notebook's whole picture at once)."""
 
-    def __init__(self, network, recipe):
-        self.network, self.recipe = network, recipe
+    def __init__(self, network, recipe, tiled=True):
+        self.network, self.recipe, self.tiled = network, recipe, tiled
 
     def __call__(self, image, seed=0):
         recipe = self.recipe
         return reference_dream(image, self.network, recipe.octaves, recipe.octave_scale,
                                recipe.iterations, recipe.step_size, recipe.jitter, seed,
-                               max(recipe.tile_size, self.network.min_size))
+                               max(recipe.tile_size, self.network.min_size), self.tiled)
 
 
 class EngineNetworkObjective(object):
@@ -82,7 +83,7 @@ class torch_threads(object):
 
 
 def reference(model, layer, recipe):
-    """The plain reference: the full network, contiguous fp32, the notebook's loop."""
+    """The plain reference: the full network, contiguous fp32, the notebook's loop in tiles."""
     full = models.build(model, random_weights=True)
     return Reference(ReferenceNetwork(model, full, layer), recipe)
 
@@ -101,8 +102,7 @@ def ablations(model, layer, recipe, with_compile=False):
         "contiguous memory format": Engine(_contiguous(model, full, layer), layer, recipe),
         "whole network (not cut)": Engine(_whole(model, full, layer, network.compute_dtype),
                                           layer, recipe),
-        "reference loop (copies, untiled)": Reference(EngineNetworkObjective(network, layer),
-                                                      recipe),
+        "reference loop (copies)": Reference(EngineNetworkObjective(network, layer), recipe),
         "1 thread": Engine(network, layer, recipe, threads=1),
     }
     if network.compute_dtype != torch.float32:
