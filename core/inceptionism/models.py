@@ -6,14 +6,49 @@ layers depend on, and the forward pass stops there. Each batch norm is then fold
 convolution before it, and the network runs channels_last (docs/performance.md has the numbers).
 """
 import os
+import sys
+import types
 
 import torch
-import torchvision.models as tvm
-from torch.fx.experimental.optimization import fuse
-from torchvision.models.feature_extraction import create_feature_extractor
 
-from . import catalogue, paths
-from .errors import InceptionismError
+
+def _import_torchvision():
+    """import torchvision, less torch._dynamo (2 to 3 s of a cold start on 2 cores, most of
+    torchvision's import: docs/performance.md): torchvision.ops.roi_align imports
+    torch._dynamo.utils for one function that only its box operations call. For that import
+    alone, torch._dynamo.utils is a stand-in that loads the real module when any of its names is
+    used; later imports (torch.compile's) load the real one. So the worker imports models first
+    (classes.py imports torchvision too)."""
+    name = "torch._dynamo.utils"
+    if name in sys.modules or "torchvision" in sys.modules:
+        return
+    stand_in = types.ModuleType(name)
+
+    def real(attribute):
+        if attribute.startswith("__"):  # what the import machinery asks of any module
+            raise AttributeError(attribute)
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        return getattr(__import__(name, fromlist=[attribute]), attribute)
+
+    stand_in.__getattr__ = real  # any other name: the real module, at once (PEP 562)
+    stand_in.is_compile_supported = lambda *args, **kwargs: real("is_compile_supported")(
+        *args, **kwargs)
+    sys.modules[name] = stand_in
+    try:
+        import torchvision  # noqa: F401
+    finally:
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+
+
+_import_torchvision()
+import torchvision.models as tvm  # noqa: E402
+from torch.fx.experimental.optimization import fuse  # noqa: E402
+from torchvision.models.feature_extraction import create_feature_extractor  # noqa: E402
+
+from . import catalogue, paths  # noqa: E402
+from .errors import InceptionismError  # noqa: E402
 
 # Each model as torchvision builds it without weights: no auxiliary classifiers, and no
 # transform_input (we normalise ourselves, below). weights_enum gives min_size without downloading.
@@ -112,11 +147,16 @@ def _trained_network(model, path):
         raise InceptionismError("bad-weights", "The %s weights file %s is damaged or not the "
                                 "right file (its checksum does not match). %s"
                                 % (model, path, how_to_fix))
-    network = _BUILDERS[model][0]()
+    with torch.device("meta"):  # shapes only: no initialisation for the file to overwrite
+        network = _BUILDERS[model][0]()
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
         network.load_state_dict(dict((key, value) for key, value in state.items()
-                                     if not key.startswith(_AUX_PREFIXES)))
+                                     if not key.startswith(_AUX_PREFIXES)), assign=True)
+        left = [name for name, tensor in network.state_dict(keep_vars=True).items()
+                if tensor.is_meta]
+        if left:
+            raise ValueError("not in the file: %s" % ", ".join(left))
     except Exception as error:  # unreadable, truncated or another network's: all unusable
         raise InceptionismError("bad-weights", "The %s weights file %s cannot be used. %s"
                                 % (model, path, how_to_fix), detail=repr(error))

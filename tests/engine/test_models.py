@@ -1,5 +1,7 @@
 """Networks are cut where the dream needs them, frozen, and only given weights they can trust."""
 import os
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -171,3 +173,39 @@ def test_weights_of_another_network_are_rejected(no_weights, monkeypatch, saved_
     with pytest.raises(InceptionismError) as caught:
         models.build("googlenet")
     assert caught.value.code == "bad-weights"
+
+
+def test_weights_from_a_file_make_the_same_network_with_nothing_left_unloaded(
+        no_weights, monkeypatch, saved_weights, random_build):
+    path, _ = saved_weights(paths.weights_dir())
+    trust_file(monkeypatch, path)
+    loaded, original = models.build("googlenet"), random_build("googlenet")
+    tensors = list(loaded.parameters()) + list(loaded.buffers())
+    assert not any(tensor.is_meta for tensor in tensors)  # built on meta, every tensor assigned
+    assert not any(parameter.requires_grad for parameter in loaded.parameters())
+    picture = torch.rand(1, 3, 64, 64)
+    with torch.no_grad():
+        assert torch.equal(loaded(picture), original(picture))
+
+
+def test_a_weights_file_missing_a_tensor_is_rejected(no_weights, monkeypatch, random_build):
+    state = random_build("googlenet").state_dict()
+    del state["inception4c.branch1.bn.running_var"]
+    path, _ = write_weights(paths.weights_dir(), state)
+    trust_file(monkeypatch, path)
+    with pytest.raises(InceptionismError) as caught:
+        models.build("googlenet")
+    assert caught.value.code == "bad-weights"
+
+
+def test_torchvision_comes_without_torch_dynamo_and_its_box_ops_still_find_it():
+    """models imports torchvision with a stand-in for torch._dynamo.utils (cold start: 2-3 s)."""
+    script = ("import sys; from inceptionism import models, engine\n"
+              "assert 'torch._dynamo' not in sys.modules\n"
+              "import torch, torchvision.ops\n"
+              "assert torchvision.ops.roi_align(torch.rand(1, 1, 8, 8), [torch.tensor("
+              "[[0.0, 0.0, 4.0, 4.0]])], 2).shape == (1, 1, 2, 2)\n"
+              "assert sys.modules['torchvision.ops.roi_align'].is_compile_supported('cpu')\n"
+              "assert 'torch._dynamo' in sys.modules and hasattr(torch._dynamo, 'utils')\n")
+    subprocess.check_call([sys.executable, "-c", script], env=dict(
+        os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(models.__file__))))
