@@ -1,0 +1,60 @@
+"""The benchmarks keep working: each runs at a tiny size and prints every row it promises.
+
+Only the shape of their output is checked, never a time: speed is reported, not asserted.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ABLATIONS = ("engine", "batch norms not folded", "contiguous memory format",
+             "whole network (not cut)", "reference loop (copies)", "1 thread",
+             "float32 (no bfloat16)", "tile 256", "tile 1024")
+
+
+def bench(script, *arguments):
+    """What bench/script printed, run as a developer runs it, with the machine's own threads."""
+    return subprocess.check_output([sys.executable, os.path.join(ROOT, "bench", script)]
+                                   + list(arguments), cwd=ROOT, universal_newlines=True,
+                                   stderr=subprocess.DEVNULL)
+
+
+def table_row(output, first_cell):
+    """The cells of the table row that starts with first_cell."""
+    for line in output.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if cells[0] == first_cell:
+            return cells
+    raise AssertionError("no row %r in:\n%s" % (first_cell, output))
+
+
+def test_dream_speed_prints_the_size_and_ablation_tables():
+    output = bench("dream_speed.py", "--sizes", "64", "--iterations", "1", "--repeat", "1",
+                   "--ablation-side", "64", "--skip", "threads", "memory", "start")
+    assert re.search(r"matmul peak: float32 \d+ GFLOP/s, bfloat16 \d+ GFLOP/s", output)
+    size = table_row(output, "64²")
+    assert len(size) == 12
+    engine_s, reference_s, speed_up, objective = (float(size[1]), float(size[2]),
+                                                  float(size[3].rstrip("x")), float(size[9]))
+    assert abs(speed_up - reference_s / engine_s) < 0.02 * speed_up + 0.01
+    assert 0.5 < objective < 2.0  # both dreams climbed the same objective
+    for name in ABLATIONS:
+        assert float(table_row(output, name)[1]) > 0
+
+
+def test_step_profile_accounts_for_the_whole_step():
+    output = bench("step_profile.py", "--side", "64", "--steps", "1")
+    shares = [float(share) for share in re.findall(r"^  \S.*?\s([\d.]+) %", output, re.M)]
+    assert len(shares) == 4 and abs(sum(shares) - 100) < 0.5
+    assert re.search(r"the convolutions alone: \d+ GFLOP/s = \d+ % of the bfloat16", output)
+
+
+def test_cold_start_reports_cold_and_warm_starts_of_both_workers():
+    times = json.loads(bench("cold_start.py").splitlines()[-1])
+    for prefix in ("", "file_"):
+        hello, first, warm = (times[prefix + name] for name in (
+            "hello_s", "first_progress_s", "warm_first_progress_s"))
+        assert 0 < hello < first  # the first progress comes after the hello, on one clock
+        assert warm > 0
