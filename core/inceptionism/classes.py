@@ -5,11 +5,10 @@ downloaded). A name that is not exact is matched by substring, then by spelling.
 """
 import difflib
 
-from torchvision.models import GoogLeNet_Weights
-
 from .errors import InceptionismError
+from .models import tvm  # torchvision as models.py imports it (without torch._dynamo)
 
-CATEGORIES = GoogLeNet_Weights.IMAGENET1K_V1.meta["categories"]
+CATEGORIES = tvm.GoogLeNet_Weights.IMAGENET1K_V1.meta["categories"]
 
 
 def find_class(query):

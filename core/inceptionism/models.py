@@ -17,8 +17,8 @@ def _import_torchvision():
     torchvision's import: docs/performance.md): torchvision.ops.roi_align imports
     torch._dynamo.utils for one function that only its box operations call. For that import
     alone, torch._dynamo.utils is a stand-in that loads the real module when any of its names is
-    used; later imports (torch.compile's) load the real one. So the worker imports models first
-    (classes.py imports torchvision too)."""
+    used; later imports (torch.compile's) load the real one. The engine's other modules take
+    torchvision from here (models.tvm), so whichever is imported first, this runs first."""
     name = "torch._dynamo.utils"
     if name in sys.modules or "torchvision" in sys.modules:
         return

@@ -280,7 +280,6 @@ def main(argv=None):
     options = ["--device", args.device] + (["--random-weights"] if args.random_weights else [])
 
     def make_engine(log):
-        from . import models  # noqa: F401  first: torchvision without torch._dynamo (models.py)
         from .engine import Engine
         return Engine(device=args.device, random_weights=args.random_weights or None, log=log)
     if args.listen:
