@@ -48,10 +48,9 @@ def timed_worker(command, env):
 def make_stand_in(home):
     """A GoogLeNet weights file where the installed one would be, in home's weights folder."""
     import torch
-    import torchvision.models as tvm
     from inceptionism import catalogue, models
     entry = catalogue.load_manifest()["models"]["googlenet"]
-    network = tvm.googlenet(weights=None, aux_logits=True, init_weights=False)
+    network = models.tvm.googlenet(weights=None, aux_logits=True, init_weights=False)
     os.makedirs(os.path.join(home, "weights"))
     torch.save(network.state_dict(), os.path.join(home, "weights", entry["file"]))
     assert models.weights_path("googlenet").startswith(home)

@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from inceptionism import catalogue, models
+from inceptionism.dream import tile_spans
 
 
 class ReferenceNetwork(object):
@@ -63,7 +64,8 @@ def make_step(image, network, step_size, jitter, rng, tile_size, tiled=False):
         network.objective(shifted).backward()
         grad = torch.roll(shifted.grad, (-dy, -dx), dims=(2, 3))
         return (image + step_size / grad.abs().mean() * grad).clamp(0.0, 1.0)
-    rows, cols = (_tiles(side, tile_size, network.min_size) for side in image.shape[-2:])
+    # the engine's tile grid from 0; the reference rolls the picture to the offset instead
+    rows, cols = (tile_spans(side, tile_size, 0, network.min_size) for side in image.shape[-2:])
     oy, ox = (offset if len(spans) > 1 else 0 for offset, spans in zip(offsets, (rows, cols)))
     shifted = torch.roll(image, (dy - oy, dx - ox), dims=(2, 3)).detach()
     grad = torch.zeros_like(shifted)
@@ -75,13 +77,6 @@ def make_step(image, network, step_size, jitter, rng, tile_size, tiled=False):
             grad[:, :, top:bottom, left:right] = tile.grad
     grad = torch.roll(grad, (oy - dy, ox - dx), dims=(2, 3))
     return (image + step_size / grad.abs().mean() * grad).clamp(0.0, 1.0)
-
-
-def _tiles(length, tile, minimum):
-    """[(start, stop)] of as many equal tiles as a tile-sized grid needs, none under minimum."""
-    count = max(1, min(-(-length // tile), length // minimum))
-    cuts = [(k * length) // count for k in range(count + 1)]
-    return list(zip(cuts, cuts[1:]))
 
 
 def reference_dream(image, network, octaves=4, octave_scale=1.4, iterations=10, step_size=0.01,
