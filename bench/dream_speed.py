@@ -24,8 +24,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "core"))
 import torch  # noqa: E402
 
 from inceptionism import dream, models, settings  # noqa: E402
-from measure import (counted_flops, interleaved, load_average, machine,  # noqa: E402
-                     matmul_peak, on_meta)
+from measure import (ceilings, ceilings_line, counted_flops, interleaved,  # noqa: E402
+                     load_average, machine, on_meta)
 from reference_dream import ReferenceNetwork  # noqa: E402
 import variants  # noqa: E402
 
@@ -128,9 +128,8 @@ def main():
     if args.quick:
         args.iterations, args.repeat, args.ablation_side = 1, 2, 768
     print(machine())
-    peaks = dict((dtype, matmul_peak(dtype=dtype)) for dtype in (torch.float32, torch.bfloat16))
-    print("matmul peak: float32 %.0f GFLOP/s, bfloat16 %.0f GFLOP/s (2048², best of 5)"
-          % (peaks[torch.float32], peaks[torch.bfloat16]))
+    peaks = ceilings(models.fast_dtype("cpu"))
+    print(ceilings_line(peaks))
     recipe = default_recipe(args.iterations)
     print("default dream: %s %s, %d octaves x %g, %d iterations, tile %d, median of %d rounds\n"
           % (MODEL, LAYER, recipe.octaves, recipe.octave_scale, recipe.iterations,

@@ -67,6 +67,23 @@ def matmul_peak(side=2048, dtype=torch.float32, repeat=5):
     return 2.0 * side ** 3 / best / 1e9
 
 
+def ceilings(compute_dtype):
+    """{dtype: matmul_peak} of float32 and of compute_dtype: only the ceilings that apply here.
+    (A bfloat16 product where the CPU has no bfloat16 instructions is emulated, about 100 times
+    slower than float32: measuring that ceiling would take minutes and say nothing.)"""
+    return dict((dtype, matmul_peak(dtype=dtype)) for dtype in (torch.float32, compute_dtype))
+
+
+def ceilings_line(peaks):
+    """"matmul peak: float32 N GFLOP/s[, bfloat16 M GFLOP/s] (2048², best of 5)"."""
+    return "matmul peak: %s (2048², best of 5)" % ", ".join(
+        "%s %.0f GFLOP/s" % (dtype_name(dtype), peak) for dtype, peak in peaks.items())
+
+
+def dtype_name(dtype):
+    return str(dtype).replace("torch.", "")
+
+
 def _seconds(run):
     started = time.perf_counter()
     run()

@@ -5,8 +5,9 @@ python bench/step_profile.py [--side 512] [--steps 5]
 One 512-pixel tile (what the engine runs at every size), the engine's network (cut, folded,
 channels_last, bfloat16 where native), profiled by torch's profiler over a few steps after
 warm-up. Prints each group's share of the step and the convolutions' own GFLOP/s against the
-bfloat16 and float32 matrix-product ceilings measured in the same run: it says whether what is
-left of the ceiling is lost in the convolutions or in the operations between them.
+matrix-product ceilings that apply (float32, and bfloat16 where the engine computes in it)
+measured in the same run: it says whether what is left of the ceiling is lost in the
+convolutions or in the operations between them.
 """
 import argparse
 import collections
@@ -21,7 +22,8 @@ import torch  # noqa: E402
 from torch.profiler import ProfilerActivity, profile  # noqa: E402
 
 from inceptionism import dream, models, objectives  # noqa: E402
-from measure import counted_flops, load_average, machine, matmul_peak, on_meta  # noqa: E402
+from measure import (ceilings, counted_flops, dtype_name, load_average, machine,  # noqa: E402
+                     on_meta)
 
 MODEL, LAYER = "googlenet", "inception4c"
 # aten operations by what they are; the rest (casts, concatenation, normalisation) is "other".
@@ -54,7 +56,7 @@ def main():
     counted = on_meta(network)
     counted.compute_dtype = torch.float32  # the same FLOPs; autocast knows no meta device
     flops = counted_flops(lambda: step(counted, on_meta(picture)))
-    peaks = {"bfloat16": matmul_peak(dtype=torch.bfloat16), "float32": matmul_peak()}
+    peaks = ceilings(network.compute_dtype)
     for _ in range(2):
         step(network, picture)
     with profile(activities=[ProfilerActivity.CPU]) as profiler:
@@ -72,9 +74,9 @@ def main():
     for label, spent in (("the whole step", total), ("the convolutions alone",
                                                      seconds["convolutions"])):
         rate = flops / spent / 1e9
-        print("%s: %.0f GFLOP/s = %.0f %% of the bfloat16 ceiling (%.0f), %.0f %% of float32's "
-              "(%.0f)" % (label, rate, 100 * rate / peaks["bfloat16"], peaks["bfloat16"],
-                          100 * rate / peaks["float32"], peaks["float32"]))
+        print("%s: %.0f GFLOP/s = %s" % (label, rate, ", ".join(
+            "%.0f %% of the %s ceiling (%.0f)" % (100 * rate / peak, dtype_name(dtype), peak)
+            for dtype, peak in sorted(peaks.items(), key=lambda item: item[0] == torch.float32))))
 
 
 if __name__ == "__main__":

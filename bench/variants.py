@@ -92,27 +92,39 @@ def engine_network(model, layer, full=None):
     return models.Network(model, full or models.build(model, random_weights=True), [layer])
 
 
+def ablation_names(compute_dtype, with_compile=False):
+    """The rows ablations() gives on this machine: "float32 (no bfloat16)" only where the
+    engine computes in bfloat16 (models.fast_dtype), "torch.compile" only when asked."""
+    names = ["engine", "batch norms not folded", "contiguous memory format",
+             "whole network (not cut)", "reference loop (copies)", "1 thread"]
+    if compute_dtype != torch.float32:
+        names.append("float32 (no bfloat16)")
+    names += ["tile 256", "tile 1024"]
+    return names + (["torch.compile"] if with_compile else [])
+
+
 def ablations(model, layer, recipe, with_compile=False):
     """{name: contender}: the engine, then the engine less one optimisation per row."""
     full = models.build(model, random_weights=True)
     network = models.Network(model, full, [layer])
-    contenders = {
-        "engine": Engine(network, layer, recipe),
-        "batch norms not folded": Engine(_unfolded(model, full, layer), layer, recipe),
-        "contiguous memory format": Engine(_contiguous(model, full, layer), layer, recipe),
-        "whole network (not cut)": Engine(_whole(model, full, layer, network.compute_dtype),
-                                          layer, recipe),
-        "reference loop (copies)": Reference(EngineNetworkObjective(network, layer), recipe),
-        "1 thread": Engine(network, layer, recipe, threads=1),
+    made = {
+        "engine": lambda: Engine(network, layer, recipe),
+        "batch norms not folded": lambda: Engine(_unfolded(model, full, layer), layer, recipe),
+        "contiguous memory format": lambda: Engine(_contiguous(model, full, layer), layer,
+                                                   recipe),
+        "whole network (not cut)": lambda: Engine(
+            _whole(model, full, layer, network.compute_dtype), layer, recipe),
+        "reference loop (copies)": lambda: Reference(EngineNetworkObjective(network, layer),
+                                                     recipe),
+        "1 thread": lambda: Engine(network, layer, recipe, threads=1),
+        "float32 (no bfloat16)": lambda: Engine(
+            models.Network(model, full, [layer], compute_dtype=torch.float32), layer, recipe),
+        "tile 256": lambda: Engine(network, layer, recipe._replace(tile_size=256)),
+        "tile 1024": lambda: Engine(network, layer, recipe._replace(tile_size=1024)),
+        "torch.compile": lambda: Engine(Compiled(network), layer, recipe),
     }
-    if network.compute_dtype != torch.float32:
-        exact = models.Network(model, full, [layer], compute_dtype=torch.float32)
-        contenders["float32 (no bfloat16)"] = Engine(exact, layer, recipe)
-    for tile in (256, 1024):
-        contenders["tile %d" % tile] = Engine(network, layer, recipe._replace(tile_size=tile))
-    if with_compile:
-        contenders["torch.compile"] = Engine(Compiled(network), layer, recipe)
-    return contenders
+    return dict((name, made[name]())
+                for name in ablation_names(network.compute_dtype, with_compile))
 
 
 def _whole(model, full, layer, compute_dtype):

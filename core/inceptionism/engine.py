@@ -121,9 +121,10 @@ class Engine(object):
     def _dream(self, image, values, plane, guide, progress, should_stop):
         """(the dreamed [1, 3, H, W] tensor on the CPU, the device that made it, its speed).
 
-        speed: {"seconds", "pixel_steps"} of the ascent alone (no network building), and
+        speed: {"seconds", "pixel_steps"} of the ascent alone (no network building),
         "octaves": [pixels, steps, seconds] of each octave's steady steps, from which a dialog
-        estimates how long a dream of another size takes on this device (preview.py).
+        estimates how long a dream of another size takes on this device (preview.py), and
+        "compute_dtype": what the convolutions computed in (models.fast_dtype).
         """
         recipe = dream.Recipe(values["octaves"], values["octave-scale"], values["iterations"],
                               values["step-size"], values["jitter"], values["tile-size"])
@@ -145,7 +146,8 @@ class Engine(object):
                                        should_stop).cpu()
             sizes = dream.octave_sizes(tuple(image.shape[-2:]), recipe.octaves,
                                        recipe.octave_scale, network.min_size)
-            speed.update(seconds=round(steps[-1] - steps[0], 4),
+            speed.update(compute_dtype=str(network.compute_dtype).replace("torch.", ""),
+                         seconds=round(steps[-1] - steps[0], 4),
                          pixel_steps=recipe.iterations * sum(h * w for h, w in sizes),
                          octaves=steady_step_times(steps, sizes, recipe.iterations))
             return dreamed
@@ -176,7 +178,11 @@ class Engine(object):
         device = torch.device(device or self.device)
         key = (model, tuple(sorted(layers)), str(device))
         if key not in self._networks:
-            self._networks[key] = models.Network(model, self._full_network(model, device), layers)
+            network = models.Network(model, self._full_network(model, device), layers)
+            self.log("%s cut after %s computes in %s on %s" % (
+                model, ", ".join(layers), str(network.compute_dtype).replace("torch.", ""),
+                device))
+            self._networks[key] = network
         return self._networks[key]
 
     def _full_network(self, model, device):

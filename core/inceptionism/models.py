@@ -171,7 +171,8 @@ class Network(torch.nn.Module):
     """A network cut after some layers: normalise() pixels, then call it: {layer: activations}.
 
     compute_dtype: what the convolutions compute in; "auto" is bfloat16 where the hardware
-    computes it natively (fast_dtype) and the layers are features, float32 for the classifier's
+    computes it natively or INCEPTIONISM_COMPUTE_DTYPE asks for it (fast_dtype) and the layers
+    are features, float32 for the classifier's
     logits (class scores are small differences between large numbers, which bfloat16's three
     digits blur). Activations always come back as float32.
     """
@@ -223,18 +224,44 @@ def fold_batch_norms(extractor):
     return fuse(extractor, inplace=True, no_trace=True)
 
 
+# The one switch over the precision the convolutions compute in (README, "For developers"):
+# auto (the default) is bfloat16 where the hardware computes it natively, else float32;
+# float32 forces the exact path, e.g. to see an AVX2 machine's behaviour on a CPU with more;
+# bfloat16 forces it (emulated where not native: slower than float32, for tests only).
+COMPUTE_DTYPE_VARIABLE = "INCEPTIONISM_COMPUTE_DTYPE"
+COMPUTE_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16}
+
+
+def compute_dtype_asked():
+    """The dtype INCEPTIONISM_COMPUTE_DTYPE forces, or None for auto (unset or empty)."""
+    value = os.environ.get(COMPUTE_DTYPE_VARIABLE, "").strip().lower()
+    if value in ("", "auto"):
+        return None
+    if value not in COMPUTE_DTYPES:
+        raise InceptionismError("bad-settings", "%s is %r: set it to auto, float32 or bfloat16, "
+                                "or leave it unset." % (COMPUTE_DTYPE_VARIABLE, value))
+    return COMPUTE_DTYPES[value]
+
+
 def fast_dtype(device):
-    """bfloat16 where device computes it natively, else float32.
+    """bfloat16 where device computes it natively, else float32; INCEPTIONISM_COMPUTE_DTYPE
+    (compute_dtype_asked) overrides the detection.
 
     bfloat16 keeps float32's range, so small gradients do not underflow as in float16 (left
     out for that reason). CPUs compute it natively with AVX512-BF16 or AMX, NVIDIA GPUs from
     Ampere on; emulated, it would be slower than float32.
     """
+    asked = compute_dtype_asked()
+    if asked is not None:
+        return asked
+    return torch.bfloat16 if bfloat16_is_native(device) else torch.float32
+
+
+def bfloat16_is_native(device):
+    """Whether device computes bfloat16 in hardware (not whether it is asked for)."""
     device = torch.device(device)
     if device.type == "cuda":
-        native = torch.cuda.is_bf16_supported(including_emulation=False)
-    elif device.type == "cpu":
-        native = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
-    else:
-        native = False
-    return torch.bfloat16 if native else torch.float32
+        return torch.cuda.is_bf16_supported(including_emulation=False)
+    if device.type == "cpu":
+        return torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+    return False

@@ -38,6 +38,16 @@ def test_meta_says_how_long_each_octaves_steady_steps_took(engine, make_picture,
     assert sum(row[2] for row in speed["octaves"]) < speed["seconds"] <= meta["seconds"]
 
 
+@pytest.mark.parametrize("asked", ["float32", "bfloat16"])
+def test_meta_and_log_say_what_the_dream_computed_in(monkeypatch, make_picture, quick, asked):
+    monkeypatch.setenv("INCEPTIONISM_COMPUTE_DTYPE", asked)
+    logged = []
+    _, meta = Engine(device="cpu", random_weights=True, log=logged.append).dream(
+        make_picture(32, 32), dict(quick, iterations=1))
+    assert meta["speed"]["compute_dtype"] == asked
+    assert any("computes in %s" % asked in line for line in logged)
+
+
 def test_steady_step_times_leave_out_each_octaves_first_step():
     stamps = [0.0, 5.0, 6.0, 7.0, 20.0, 22.0, 24.0]  # first steps pay for the new size
     assert steady_step_times(stamps, [(10, 10), (20, 20)], 3) == [[100, 2, 2.0], [400, 2, 4.0]]

@@ -56,6 +56,34 @@ def test_bfloat16_activations_come_back_as_float32_close_to_float32s(googlenet):
     assert (got - expected).norm() < 0.1 * expected.norm()
 
 
+@pytest.mark.parametrize("asked,expected", [("float32", torch.float32),
+                                             ("bfloat16", torch.bfloat16),
+                                             (" Float32 ", torch.float32)])
+def test_compute_dtype_variable_forces_the_precision(googlenet, monkeypatch, asked, expected):
+    monkeypatch.setenv(models.COMPUTE_DTYPE_VARIABLE, asked)
+    assert models.fast_dtype("cpu") == expected
+    assert models.Network("googlenet", googlenet, ["inception4c"]).compute_dtype == expected
+    # the classifier's logits stay exact whatever is asked
+    logits = models.Network("googlenet", googlenet, [catalogue.LOGITS])
+    assert logits.compute_dtype == torch.float32
+
+
+@pytest.mark.parametrize("asked", ["", "auto"])
+def test_compute_dtype_auto_is_what_the_hardware_computes_natively(monkeypatch, asked):
+    monkeypatch.setenv(models.COMPUTE_DTYPE_VARIABLE, asked)
+    native = models.bfloat16_is_native("cpu")
+    assert models.fast_dtype("cpu") == (torch.bfloat16 if native else torch.float32)
+
+
+def test_an_unknown_compute_dtype_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv(models.COMPUTE_DTYPE_VARIABLE, "float16")
+    with pytest.raises(InceptionismError) as raised:
+        models.fast_dtype("cpu")
+    assert raised.value.code == "bad-settings"
+    assert "INCEPTIONISM_COMPUTE_DTYPE" in raised.value.message
+    assert "float32" in raised.value.message and "'float16'" in raised.value.message
+
+
 @pytest.mark.parametrize("model,layer", [("googlenet", "inception4c"), ("resnet50", "layer2")])
 def test_batch_norms_are_folded_into_the_cut_network_only(random_build, model, layer):
     full = random_build(model)
