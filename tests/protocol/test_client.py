@@ -27,7 +27,8 @@ def failure_of(worker, action):
     finally:
         worker.close()
     assert_reaped(worker.process)
-    assert raised.value.message == errors.CODES[raised.value.code] or raised.value.code == "bad-settings"
+    assert raised.value.message == errors.CODES[raised.value.code] or raised.value.code in (
+        "bad-settings", "worker-timeout")
     return raised.value
 
 
