@@ -166,7 +166,7 @@ class WorkerClient(object):
     def _read_frames(self):
         try:
             while True:
-                frame = protocol.read_frame(self.process.stdout)
+                frame = protocol.read_frame(self.process.stdout, resync=False)
                 self._frames.put(frame)
                 if frame is None:
                     return

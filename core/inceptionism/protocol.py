@@ -62,11 +62,12 @@ def write_frame(stream, header, payload=b""):
     stream.flush()
 
 
-def read_frame(stream):
+def read_frame(stream, resync=True):
     """The next (header, payload) from a binary stream, or None at a clean end of stream.
 
     ProtocolError: the stream is not frames (it cannot be read on); BadFrame: one frame's header
-    is unusable and was skipped, payload included."""
+    is unusable and was skipped, payload included (without resync, it is not read at all: the
+    client does not read on from a worker that sent one)."""
     prefix = stream.read(PREFIX.size)
     if not prefix:
         return None
@@ -84,7 +85,8 @@ def read_frame(stream):
         header = _parse_header(header)
         check_header(header, payload_length)
     except errors.InceptionismError as exc:
-        _skip(stream, payload_length)
+        if resync:
+            _skip(stream, payload_length)
         raise BadFrame(exc, _usable_id(header) if isinstance(header, dict) else None)
     return header, _read_exactly(stream, payload_length, "payload")
 

@@ -59,7 +59,7 @@ def test_gimp3_layout_and_worker_json(home, venv, commands):
     assert os.access(str(script), os.X_OK)
     assert_stdlib_copies(plugin / "inceptionism")
     assert json.loads((plugin / "worker.json").read_text()) == {
-        "command": [install.venv_python(str(venv)), "-m", "inceptionism.worker",
+        "command": [install.venv_python(str(venv)), "-I", "-m", "inceptionism.worker",
                     "--keep-warm", "600"],
         "log": install.paths.log_path(), "version": install.read_manifest()["version"]}
 
@@ -72,7 +72,7 @@ def test_gimp2_layout(home, venv, commands):
     assert os.access(str(script), os.X_OK)
     assert_stdlib_copies(folder / GIMP2_LIB / "inceptionism")
     config = json.loads((folder / GIMP2_LIB / "worker.json").read_text())
-    assert config["command"] == [install.venv_python(str(venv)), "-m", "inceptionism.worker",
+    assert config["command"] == [install.venv_python(str(venv)), "-I", "-m", "inceptionism.worker",
                                  "--keep-warm", "600"]
 
 
@@ -80,7 +80,7 @@ def test_keep_warm_0_loads_the_engine_for_every_dream(home, venv, commands):
     folder = make_dirs(home, ".config", "GIMP", "3.0")
     assert run_install(venv, "--no-weights", "--keep-warm", "0") == 0
     config = json.loads((folder / GIMP3 / "worker.json").read_text())
-    assert config["command"] == [install.venv_python(str(venv)), "-m", "inceptionism.worker"]
+    assert config["command"] == [install.venv_python(str(venv)), "-I", "-m", "inceptionism.worker"]
 
 
 def assert_stdlib_copies(package):
