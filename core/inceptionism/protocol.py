@@ -214,7 +214,7 @@ def checked_settings(procedure, values):
                                        "not %s." % clip(repr(values), 40))
     try:
         return settings.validate(procedure, values)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: an infinite whole number
         text = clip(str(exc))
         raise errors.InceptionismError("bad-settings", text[:1].upper() + text[1:] + ".")
 
