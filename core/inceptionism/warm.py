@@ -238,8 +238,8 @@ def _serve_streams(connection, serve_connection):
 def _leave(listener, path, inode):
     if listener.fileno() != -1:
         with start_lock(path):
-            listener.close()
             remove_if_ours(path, inode)
+            listener.close()
 
 
 def _leave_if_none_waits(listener, path, inode):
@@ -247,13 +247,14 @@ def _leave_if_none_waits(listener, path, inode):
     with start_lock(path):
         if select.select([listener], [], [], 0)[0]:
             return False
-        listener.close()
         remove_if_ours(path, inode)
+        listener.close()
     return True
 
 
 def remove_if_ours(path, inode):
-    """Unlink the socket at path only if it is the one we made (another worker's may be there)."""
+    """Unlink the socket at path only if it is the one we made (another worker's may be there).
+    Called while our listener is still open, so our socket's inode cannot have been reused."""
     try:
         if os.lstat(path).st_ino == inode:
             os.unlink(path)
