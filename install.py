@@ -824,7 +824,8 @@ def record_written(path):
 
 @contextmanager
 def install_lock(dry_run):
-    """One install, uninstall at a time in a data folder: a second one waits for the first."""
+    """One install at a time in a data folder: a second one waits for the first (two at once
+    removed each other's fresh copies of the plug-in's modules)."""
     try:
         import fcntl
     except ImportError:  # Windows: no lock (installs there are run by hand, one at a time)
@@ -887,9 +888,9 @@ def main(argv=None):
     try:
         if args.check:
             return check(args, manifest, folders)
-        with install_lock(args.dry_run or (args.uninstall and not os.path.isdir(paths.data_dir()))):
-            if args.uninstall:
-                return uninstall(args, folders, changes)
+        if args.uninstall:
+            return uninstall(args, folders, changes)
+        with install_lock(args.dry_run):
             return install(args, manifest, folders, changes)
     except subprocess.CalledProcessError as exc:
         say(Problem("%s failed (exit status %s)" % (shell_words(exc.cmd), exc.returncode),
