@@ -25,6 +25,7 @@ import urllib.error
 import urllib.request
 import venv
 from collections import namedtuple
+from contextlib import contextmanager
 from http.client import HTTPException
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -41,6 +42,11 @@ DEV_REQUIREMENTS = ("pytest",)
 TORCH_INDEXES = {("linux", "cpu"): "https://download.pytorch.org/whl/cpu",
                  ("windows", "cuda"): "https://download.pytorch.org/whl/cu128"}
 STAMP_FILE = "inceptionism-requirements.sha256"
+# In the data folder: every file and folder the installer wrote, which is all --purge may remove
+# beside what the engine writes there itself (ENGINE_FILES); and the lock one install holds.
+RECORD_FILE = "installed-files.json"
+ENGINE_FILES = ("inceptionism.log", "run", "speed.json")
+LOCK_FILE = "install.lock"
 INSTALL = "python3 install.py"  # how messages tell the user to run this again
 
 # The stdlib-only modules the plug-ins import, copied beside them with manifest.json.
@@ -204,6 +210,7 @@ def create_venv(venv_dir):
     if os.path.isdir(venv_dir) and os.listdir(venv_dir) and venv_version(venv_dir) is None:
         raise Problem("%s is not empty and is not a virtual environment" % venv_dir,
                       "choose a new folder with --venv")
+    record_written(venv_dir)
     try:
         venv.EnvBuilder(with_pip=True, clear=True, symlinks=system() != "windows").create(venv_dir)
     except (OSError, subprocess.CalledProcessError) as exc:
@@ -348,7 +355,8 @@ def download_verified(url, entry):
     """Fetch url, resuming an earlier partial download, and keep the file only if it checks out."""
     target = weights_path(entry)
     part = target + ".part"
-    os.makedirs(os.path.dirname(target), exist_ok=True)
+    paths.make_private_dir(os.path.dirname(target))
+    record_written(target)
     try:
         download(url, part)
     except (OSError, HTTPException, ValueError) as exc:
@@ -416,6 +424,7 @@ def install_weights_file(manifest, source, changes):
     digest = paths.sha256_of(source)
     for name, entry in manifest["models"].items():
         if digest.startswith(entry["sha256"].lower()):
+            changes.apply("record " + weights_path(entry), record_written, weights_path(entry))
             changes.copy(source, weights_path(entry))
             changes.tell("Weights: %s verified and installed from %s" % (name, source))
             return
@@ -555,7 +564,8 @@ def default_worker_command(args):
     if args.worker_command:
         return shlex.split(args.worker_command)
     warm = ["--keep-warm", "%g" % (args.keep_warm * 60)] if args.keep_warm > 0 else []
-    return [venv_python(args.venv), "-m", "inceptionism.worker"] + warm
+    # -I: the current folder GIMP starts plug-ins in (and PYTHONPATH) cannot shadow the engine.
+    return [venv_python(args.venv), "-I", "-m", "inceptionism.worker"] + warm
 
 
 # ---------------------------------------------------------------------------------------- check
@@ -597,7 +607,7 @@ def check(args, manifest, folders):
                        "unset INCEPTIONISM_RANDOM_WEIGHTS")
     commands = [] if args.no_gimp else check_gimp(folders, manifest, report)
     for command in commands or [default_worker_command(args)]:
-        check_worker(command, report)
+        check_worker(without_keep_warm(command), report)
     report.ok("log file: %s" % paths.log_path())
     return 1 if report.problems else 0
 
@@ -676,6 +686,14 @@ def check_front_end(folder, manifest, report):
     return config
 
 
+def without_keep_warm(command):
+    """The worker command serving its own pipes: a check leaves no warm engine behind."""
+    if "--keep-warm" not in command:
+        return command
+    at = command.index("--keep-warm")
+    return command[:at] + command[at + 2:]
+
+
 def check_worker(command, report):
     """Start the worker the way the plug-ins do and read its hello."""
     worker = client.WorkerClient(command, start_timeout=300)
@@ -730,7 +748,8 @@ def attempt(action, *args):
 
 
 def uninstall(args, folders, changes):
-    """Remove the plug-ins; the engine and the weights only with --purge."""
+    """Remove the plug-ins; with --purge also what the installer and the engine wrote in the data
+    folder (and the venv), never anything else, and never through a linked folder."""
     for folder in folders:
         if folder.front_end:
             for path in owned_paths(folder):
@@ -740,14 +759,91 @@ def uninstall(args, folders, changes):
         say("Kept the engine and the weights in %s; %s --uninstall --purge removes them too."
             % (paths.data_dir(), INSTALL))
         return 0
-    if venv_version(args.venv):
-        changes.remove(args.venv)
-    changes.remove(paths.weights_dir())
-    changes.remove(paths.log_path())
-    if os.path.isdir(paths.data_dir()) and not os.listdir(paths.data_dir()):
-        changes.remove(paths.data_dir())
-    changes.tell("Removed the engine and the weights.")
+    data = paths.data_dir()
+    if os.path.islink(data) or os.path.islink(paths.weights_dir()):
+        linked = data if os.path.islink(data) else paths.weights_dir()
+        say("%s is a link to %s: nothing in it is removed (it may hold your own files); remove "
+            "what you no longer want there yourself." % (linked, os.path.realpath(linked)))
+        return 0
+    for path in purge_targets(args):
+        changes.remove(path)
+    for folder in (paths.weights_dir(), data):
+        if os.path.isdir(folder) and not os.listdir(folder):
+            changes.remove(folder)
+    changes.tell("Removed the engine, the weights it downloaded and its files.")
+    for folder in ([] if args.dry_run else [data, paths.weights_dir()]):
+        left = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+        if [name for name in left if os.path.join(folder, name) != paths.weights_dir()]:
+            say("Kept what Inceptionism did not write in %s: %s" % (folder, ", ".join(left)))
     return 0
+
+
+def purge_targets(args):
+    """What --purge removes: the record's paths, the default weights files, the venv when it is
+    one, the engine's own files; each only if it is there."""
+    data = paths.data_dir()
+    targets = [path for path in read_record() if path != args.venv
+               and (os.path.islink(path) or not os.path.isdir(path) or venv_version(path))]
+    targets += [weights_path(entry) + suffix for entry in read_manifest()["models"].values()
+                for suffix in ("", ".part")]
+    if venv_version(args.venv):
+        targets.append(args.venv)
+    targets += [os.path.join(data, name) for name in ENGINE_FILES + (RECORD_FILE, LOCK_FILE)]
+    unique = []
+    for path in targets:
+        if os.path.lexists(path) and path not in unique:
+            unique.append(path)
+    return unique
+
+
+def record_path():
+    return os.path.join(paths.data_dir(), RECORD_FILE)
+
+
+def read_record():
+    """The paths earlier installs wrote (an unreadable record names none)."""
+    try:
+        with open(record_path(), encoding="utf-8") as handle:
+            recorded = json.load(handle)
+    except (OSError, ValueError):
+        return []
+    return [path for path in recorded if isinstance(path, str)] if isinstance(recorded, list) else []
+
+
+def record_written(path):
+    """Remember that the installer wrote path, before writing it (so a crash leaves no orphan)."""
+    recorded = read_record()
+    if path in recorded:
+        return
+    paths.make_private_dir(paths.data_dir())
+    part = record_path() + ".%d.part" % os.getpid()
+    with open(part, "w", encoding="utf-8") as handle:
+        json.dump(recorded + [path], handle, indent=1)
+    os.replace(part, record_path())
+
+
+@contextmanager
+def install_lock(dry_run):
+    """One install at a time in a data folder: a second one waits for the first (two at once
+    removed each other's fresh copies of the plug-in's modules)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock (installs there are run by hand, one at a time)
+        fcntl = None
+    if dry_run or fcntl is None:
+        yield
+        return
+    paths.make_private_dir(paths.data_dir())
+    handle = os.open(os.path.join(paths.data_dir(), LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            say("Another install.py is at work in %s; waiting for it to finish." % paths.data_dir())
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
 
 
 def parse_args(argv, manifest):
@@ -774,7 +870,8 @@ def parse_args(argv, manifest):
     add("--dev", action="store_true", help="install this checkout's engine editable, plus pytest")
     add("--check", action="store_true", help="diagnose the installation; exit 1 on any problem")
     add("--uninstall", action="store_true", help="remove the plug-ins")
-    add("--purge", action="store_true", help="with --uninstall: also remove the engine and weights")
+    add("--purge", action="store_true", help="with --uninstall: also remove the engine, the "
+        "weights it downloaded and its files (only what Inceptionism wrote)")
     add("--dry-run", action="store_true", help="print what would be done, change nothing")
     args = parser.parse_args(argv)
     if args.purge and not args.uninstall:
@@ -793,7 +890,8 @@ def main(argv=None):
             return check(args, manifest, folders)
         if args.uninstall:
             return uninstall(args, folders, changes)
-        return install(args, manifest, folders, changes)
+        with install_lock(args.dry_run):
+            return install(args, manifest, folders, changes)
     except subprocess.CalledProcessError as exc:
         say(Problem("%s failed (exit status %s)" % (shell_words(exc.cmd), exc.returncode),
                     "read pip's message above; check the internet connection and run "

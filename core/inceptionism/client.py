@@ -20,6 +20,10 @@ STDERR_TAIL_BYTES = 8192
 CANCEL_GRACE_S = 3.0
 CLOSE_GRACE_S = 5.0
 _NO_CONSOLE_WINDOW = 0x08000000 if os.name == "nt" else 0
+# A worker that waits or works says so at least every few seconds (worker.HEARTBEAT_S), so a
+# silence this long is a stuck engine or machine, never a broken install.
+TIMEOUT_MESSAGE = ("The Inceptionism engine did not answer for %d s. The computer may be very "
+                   "busy; try again.")
 
 
 class WorkerClient(object):
@@ -84,7 +88,7 @@ class WorkerClient(object):
                 kind = header["type"]
                 if kind == "progress":
                     if on_progress:
-                        on_progress(header["fraction"], header.get("stage", ""), header.get("eta_s"))
+                        on_progress(*self._progress_of(header))
                 elif kind == "log":
                     if on_log:
                         on_log(header.get("text", ""))
@@ -99,6 +103,16 @@ class WorkerClient(object):
             self._current_id = None
             if self._watchdog:
                 self._watchdog.cancel()
+
+    def _progress_of(self, header):
+        """(fraction, stage, eta_s) of a progress frame, or a protocol error if they are not."""
+        fraction, stage, eta_s = header.get("fraction"), header.get("stage") or "", header.get("eta_s")
+        numbers = (int, float)
+        if (not isinstance(fraction, numbers) or not isinstance(stage, (type(u""), str))
+                or not (eta_s is None or isinstance(eta_s, numbers))):
+            self._fail(protocol.ProtocolError("a progress frame that makes no sense: %s"
+                                              % protocol.clip(repr(header))))
+        return max(0.0, min(1.0, float(fraction))), stage, eta_s
 
     def cancel(self, grace=CANCEL_GRACE_S):
         """Ask the worker to stop the current request; stop the worker if it has not within grace.
@@ -152,7 +166,7 @@ class WorkerClient(object):
     def _read_frames(self):
         try:
             while True:
-                frame = protocol.read_frame(self.process.stdout)
+                frame = protocol.read_frame(self.process.stdout, resync=False)
                 self._frames.put(frame)
                 if frame is None:
                     return
@@ -179,8 +193,8 @@ class WorkerClient(object):
         try:
             frame = self._frames.get(timeout=timeout)
         except queue.Empty:
-            self._fail(errors.InceptionismError("worker-timeout", None, "no answer for %s s while %s"
-                                                % (timeout, doing)))
+            self._fail(errors.InceptionismError("worker-timeout", TIMEOUT_MESSAGE % timeout,
+                                                "no answer for %s s while %s" % (timeout, doing)))
         if isinstance(frame, protocol.ProtocolError):
             self._fail(protocol.ProtocolError("%s while %s. Its stderr ends with:\n%s"
                                               % (frame.detail, doing, self._final_stderr())))

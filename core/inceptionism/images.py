@@ -146,6 +146,24 @@ def from_bytes(data, width, height, channels, dtype):
     return array.astype(wire.newbyteorder("="))
 
 
+NON_FINITE_TEXT = ("%d samples of the picture were not numbers (NaN) or infinite; they were "
+                   "dreamed on as black (NaN, -infinity) or full white (+infinity)")
+
+
+def replace_non_finite(pixels):
+    """Replace NaN and -inf float samples by 0 and +inf by full scale, in place, as an artist
+    would expect of an unpainted or overexposed sample; returns how many there were (one NaN
+    would otherwise spread through the whole dream)."""
+    if pixels.dtype.kind != "f":
+        return 0
+    bad = ~np.isfinite(pixels)
+    count = int(np.count_nonzero(bad))
+    if count:
+        np.nan_to_num(pixels, copy=False, nan=0.0, posinf=FULL_SCALE[np.dtype(np.float32)],
+                      neginf=0.0)
+    return count
+
+
 def to_bytes(array):
     """Little-endian interleaved bytes of an H x W x C array."""
     return np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes()

@@ -23,6 +23,31 @@ def data_dir():
                         "inceptionism")
 
 
+def make_private_dir(folder):
+    """Make folder and any missing folder above it 0700, whatever the umask: the data folder holds
+    the log (an artist's settings) and the warm worker's socket."""
+    if os.path.isdir(folder):
+        return
+    parent = os.path.dirname(folder)
+    if parent and parent != folder:
+        make_private_dir(parent)
+    try:
+        os.mkdir(folder, 0o700)
+    except OSError:
+        if not os.path.isdir(folder):  # another process made it meanwhile: fine
+            raise
+        return
+    os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask
+
+
+def open_log():
+    """The log, opened to append bytes; made 0600 (only this user reads an artist's settings)."""
+    log_file = log_path()
+    make_private_dir(os.path.dirname(log_file))
+    handle = os.open(log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    return os.fdopen(handle, "ab")
+
+
 def venv_dir():
     return os.path.join(data_dir(), "venv")
 
@@ -54,9 +79,10 @@ def append_log(text, log_file=None):
     log_file = log_file or log_path()
     try:
         folder = os.path.dirname(log_file)
-        if folder and not os.path.isdir(folder):
-            os.makedirs(folder)
-        with io.open(log_file, "a", encoding="utf-8") as handle:
+        if folder:
+            make_private_dir(folder)
+        handle = os.open(log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with io.open(handle, "a", encoding="utf-8") as handle:
             handle.write(text if isinstance(text, type(u"")) else text.decode("utf-8", "replace"))
     except (IOError, OSError) as exc:
         sys.stderr.write("inceptionism: cannot write the log %s: %s\n" % (log_file, exc))

@@ -41,8 +41,9 @@ _NAMING = {
     "zoom": (u"Zoom dive", lambda s: [s["layer"], u"%d frames" % s["frames"]]),
 }
 _RECIPE_KEYS = ("procedure", "version", "settings", "random_weights", "device")
-# Errors the artist can fix in the dialog: no point in sending them to install.py --check.
-_ARTIST_FIXABLE = ("bad-input", "bad-settings", "out-of-memory", "cancelled")
+# Errors the artist can fix in the dialog, or a timeout (a busy engine or computer): no point in
+# sending them to install.py --check.
+_ARTIST_FIXABLE = ("bad-input", "bad-settings", "out-of-memory", "cancelled", "worker-timeout")
 # Errors only the plug-in side sees (the worker cannot log its own death): logged here.
 _CLIENT_SIDE = ("worker-missing", "worker-crashed", "worker-timeout", "version-mismatch", "protocol")
 

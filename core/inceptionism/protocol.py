@@ -4,6 +4,12 @@ Standard library only, Python 2.7 and 3.x: the GIMP plug-ins import it. A frame 
 prefix struct.pack(">4sIQ", b"INC1", json_length, payload_length), the UTF-8 JSON header (an
 object with a "type"), then the payload (pixels, unencoded, so large images cost one copy).
 No pickle and no network port: the worker only ever reads frames from its own stdin.
+
+Neither side trusts what it reads: every header field read here is type- and bounds-checked
+before it is used, a payload must be exactly what the header's image describes (none without
+one), and payloads are read in bounded chunks, so a frame that only declares a huge size costs
+nothing. A frame whose prefix was sound but whose header is not is skipped as a whole (BadFrame):
+the stream stays in step and the sender gets an error for that frame alone.
 """
 import json
 import struct
@@ -14,9 +20,20 @@ MAGIC = b"INC1"
 PREFIX = struct.Struct(">4sIQ")
 MAX_JSON_BYTES = 16 << 20
 MAX_PAYLOAD_BYTES = 16 << 30
+MAX_SIDE = 1 << 19  # GIMP's own largest image side
+MAX_TYPE_CHARS = 64
+MAX_ID = 1 << 53  # ids stay exact in every JSON reader
+ECHO_CHARS = 200  # at most this much of anything the other side sent is echoed in messages
+CHUNK_BYTES = 1 << 20
 
 # Bytes per sample of each pixel dtype on the wire (little-endian).
 DTYPE_BYTES = {"u8": 1, "u16": 2, "f32": 4}
+
+try:
+    _TEXT = (str, unicode)  # noqa: F821  (Python 2.7)
+    _INTEGERS = (int, long)  # noqa: F821
+except NameError:
+    _TEXT, _INTEGERS = (str,), (int,)
 
 
 class ProtocolError(errors.InceptionismError):
@@ -24,6 +41,15 @@ class ProtocolError(errors.InceptionismError):
 
     def __init__(self, detail):
         errors.InceptionismError.__init__(self, "protocol", None, detail)
+
+
+class BadFrame(ProtocolError):
+    """A whole frame was read, but its header is unusable: error (an InceptionismError) says
+    why, request_id is the frame's id when it had a usable one. The stream is still in step."""
+
+    def __init__(self, error, request_id=None):
+        ProtocolError.__init__(self, error.detail or error.message)
+        self.error, self.request_id = error, request_id
 
 
 def write_frame(stream, header, payload=b""):
@@ -36,8 +62,12 @@ def write_frame(stream, header, payload=b""):
     stream.flush()
 
 
-def read_frame(stream):
-    """The next (header, payload) from a binary stream, or None at a clean end of stream."""
+def read_frame(stream, resync=True):
+    """The next (header, payload) from a binary stream, or None at a clean end of stream.
+
+    ProtocolError: the stream is not frames (it cannot be read on); BadFrame: one frame's header
+    is unusable and was skipped, payload included (without resync, it is not read at all: the
+    client does not read on from a worker that sent one)."""
     prefix = stream.read(PREFIX.size)
     if not prefix:
         return None
@@ -50,26 +80,98 @@ def read_frame(stream):
     if json_length > MAX_JSON_BYTES or payload_length > MAX_PAYLOAD_BYTES:
         raise ProtocolError("frame too large: %d header bytes, %d payload bytes"
                             % (json_length, payload_length))
-    header = _parse_header(_read_exactly(stream, json_length, "header"))
+    header = _read_exactly(stream, json_length, "header")
+    try:
+        header = _parse_header(header)
+        check_header(header, payload_length)
+    except errors.InceptionismError as exc:
+        if resync:
+            _skip(stream, payload_length)
+        raise BadFrame(exc, _usable_id(header) if isinstance(header, dict) else None)
     return header, _read_exactly(stream, payload_length, "payload")
 
 
 def _read_exactly(stream, length, part):
-    data = stream.read(length) if length else b""
+    """length bytes, read a chunk at a time: memory grows only as the bytes really arrive."""
+    if length <= CHUNK_BYTES:
+        data = stream.read(length) if length else b""
+    else:
+        chunks, missing = [], length
+        while missing:
+            chunk = stream.read(min(missing, CHUNK_BYTES))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            missing -= len(chunk)
+        data = b"".join(chunks)
+        del chunks
     if len(data) < length:
         raise ProtocolError("stream ended inside a frame %s (%d of %d bytes)"
                             % (part, len(data), length))
     return data
 
 
+def _skip(stream, length):
+    while length:
+        chunk = stream.read(min(length, CHUNK_BYTES))
+        if not chunk:
+            raise ProtocolError("stream ended inside a frame payload (%d bytes missing)" % length)
+        length -= len(chunk)
+
+
 def _parse_header(body):
     try:
         header = json.loads(body.decode("utf-8"))
     except ValueError as exc:
-        raise ProtocolError("frame header is not JSON: %s" % (exc,))
+        raise ProtocolError("frame header is not JSON: %s" % (clip(exc),))
+    except RuntimeError:  # RecursionError: nested deeper than the parser goes
+        raise ProtocolError("frame header is nested too deeply")
     if not isinstance(header, dict) or "type" not in header:
-        raise ProtocolError("frame header has no type: %r" % (body[:200],))
+        raise ProtocolError("frame header has no type: %r" % (body[:ECHO_CHARS],))
     return header
+
+
+def check_header(header, payload_length):
+    """Raise bad-input unless the header's type, id and image are usable and the payload is
+    exactly the size the image implies (no payload without an image)."""
+    kind = header["type"]
+    if not isinstance(kind, _TEXT) or not 0 < len(kind) <= MAX_TYPE_CHARS:
+        raise _bad("the frame's type %s is not a short name" % clip(repr(kind)))
+    if _usable_id(header) != header.get("id"):
+        raise _bad("the frame's id %s is not a whole number" % clip(repr(header.get("id"))))
+    expected = image_bytes(header["image"]) if header.get("image") is not None else 0
+    if payload_length != expected:
+        raise _bad("the frame carries %d payload bytes where its image needs %d"
+                   % (payload_length, expected))
+
+
+def _usable_id(header):
+    value = header.get("id")
+    if isinstance(value, _INTEGERS) and not isinstance(value, bool) and abs(value) <= MAX_ID:
+        return value
+    return None
+
+
+def _bad(detail):
+    return errors.InceptionismError("bad-input", "The engine was sent a request it cannot read.",
+                                    detail)
+
+
+def whole_number(value, low, high, what):
+    """value when it is an integer from low to high; bad-input (in words) otherwise."""
+    if not isinstance(value, _INTEGERS) or isinstance(value, bool) or not low <= value <= high:
+        raise errors.InceptionismError(
+            "bad-input", "The %s must be a whole number from %d to %d, not %s."
+            % (what, low, high, clip(repr(value), 40)))
+    return value
+
+
+def clip(text, limit=ECHO_CHARS):
+    """text cut to limit characters, saying how much was left out."""
+    text = text if isinstance(text, _TEXT) else str(text)
+    if len(text) <= limit:
+        return text
+    return text[:limit] + "... (%d characters in all)" % len(text)
 
 
 def image_description(width, height, channels, dtype):
@@ -78,23 +180,42 @@ def image_description(width, height, channels, dtype):
 
 
 def image_bytes(description):
-    """How many payload bytes an image description announces; ValueError if it makes no sense."""
+    """How many payload bytes an image description announces; bad-input (a ValueError too) if
+    any field has the wrong type or is out of bounds."""
+    if not isinstance(description, dict):
+        raise ImageError("The image description %s is not an object." % clip(repr(description), 60))
     try:
-        width, height = int(description["width"]), int(description["height"])
-        channels, sample = int(description["channels"]), DTYPE_BYTES[description["dtype"]]
-    except (KeyError, TypeError, ValueError):
-        raise ValueError("bad image description %r" % (description,))
-    if width < 1 or height < 1 or channels not in (1, 2, 3, 4):
-        raise ValueError("unsupported image %r" % (description,))
-    return width * height * channels * sample
+        width = whole_number(description.get("width"), 1, MAX_SIDE, "image width")
+        height = whole_number(description.get("height"), 1, MAX_SIDE, "image height")
+        channels = whole_number(description.get("channels"), 1, 4, "number of channels")
+    except errors.InceptionismError as exc:
+        raise ImageError(exc.message)
+    dtype = description.get("dtype")
+    if not isinstance(dtype, _TEXT) or dtype not in DTYPE_BYTES:
+        raise ImageError("Unknown sample type %s; use one of %s."
+                         % (clip(repr(dtype), 40), ", ".join(sorted(DTYPE_BYTES))))
+    size = width * height * channels * DTYPE_BYTES[dtype]
+    if size > MAX_PAYLOAD_BYTES:
+        raise ImageError("A %d x %d image is larger than the engine takes." % (width, height))
+    return size
+
+
+class ImageError(errors.InceptionismError, ValueError):
+    """An image description that makes no sense: bad-input, and a ValueError for older callers."""
+
+    def __init__(self, message):
+        errors.InceptionismError.__init__(self, "bad-input", message)
 
 
 def checked_settings(procedure, values):
     """Settings completed and checked, or a bad-settings error saying which one is wrong."""
+    if not isinstance(values, dict):
+        raise errors.InceptionismError("bad-settings", "The settings must be names and values, "
+                                       "not %s." % clip(repr(values), 40))
     try:
         return settings.validate(procedure, values)
-    except ValueError as exc:
-        text = str(exc)
+    except (ValueError, OverflowError) as exc:  # OverflowError: an infinite whole number
+        text = clip(str(exc))
         raise errors.InceptionismError("bad-settings", text[:1].upper() + text[1:] + ".")
 
 

@@ -4,8 +4,15 @@
 private copy of stdout, so whatever torch or a C library prints lands on stderr instead of
 corrupting the stream. A reader thread watches stdin during a dream, so a cancel frame, or stdin's
 end (GIMP kills a plug-in whose progress is cancelled), stops the dream within one step.
+
+A warm worker (warm.py) serves several plug-ins at once, each connection a Session of its own:
+light requests (ping, layers) are answered at once, and the engine dreams one request at a time
+(Turns); the others wait their turn with a progress text saying how many are ahead. A request
+that is waiting or working is never silent for long (HEARTBEAT_S), so the client's silence
+timeout only fires for a worker that really hangs.
 """
 import argparse
+import contextlib
 import json
 import os
 import queue
@@ -16,17 +23,67 @@ import traceback
 
 from . import PROTOCOL_VERSION, __version__, catalogue, errors, paths, protocol, warm
 
+# A request waiting or working sends a progress frame at least this often (seconds).
+HEARTBEAT_S = float(os.environ.get("INCEPTIONISM_HEARTBEAT_S") or 10.0)
+# Requests answered at once, even while another plug-in's dream has the engine.
+LIGHT_REQUESTS = ("ping", "layers")
+WAITING_TEXT = "waiting for the other dream (%d ahead)"
+LOG_FIELD_CHARS = 2000
+
+
+class Turns(object):
+    """The engine dreams for one request at a time; the others wait, first come first served.
+
+    holder is the session whose request has the engine (the engine's log lines go to it)."""
+
+    def __init__(self):
+        self.holder = None
+        self._changed = threading.Condition()
+        self._queue = []
+
+    @contextlib.contextmanager
+    def turn(self, session):
+        ticket = object()
+        with self._changed:
+            self._queue.append(ticket)
+        try:
+            told, told_at = None, 0.0
+            while True:
+                with self._changed:
+                    ahead = self._queue.index(ticket)
+                    if ahead and ahead == told:
+                        self._changed.wait(1.0)
+                        ahead = self._queue.index(ticket)
+                if not ahead:
+                    break
+                if session.should_stop():
+                    raise errors.Cancelled()
+                if ahead != told or time.time() - told_at >= HEARTBEAT_S:
+                    session.progress(0.0, WAITING_TEXT % ahead)  # outside the lock: it may block
+                    told, told_at = ahead, time.time()
+            self.holder = session
+            yield
+        finally:
+            with self._changed:
+                if self.holder is session:
+                    self.holder = None
+                self._queue.remove(ticket)
+                self._changed.notify_all()
+
 
 class Session(object):
     """One plug-in run: its requests in order, its cancels at once, every reply as a frame."""
 
-    def __init__(self, frames_in, frames_out):
+    def __init__(self, frames_in, frames_out, turns=None):
         self.engine = None
         self._in = frames_in
         self._out = frames_out
+        self._turns = turns
         self._requests = queue.Queue()
         self._cancelled_ids = set()
         self._current_id = None
+        self._last_progress = (0.0, "", None)
+        self._last_sent = time.time()
         self._stdin_ended = threading.Event()
         self._stdout_broken = threading.Event()
         self._send_lock = threading.Lock()
@@ -35,13 +92,18 @@ class Session(object):
         """Say hello, then answer requests until shutdown or the end of stdin."""
         self.send(dict(hello, type="hello", protocol=PROTOCOL_VERSION, version=__version__,
                        pid=os.getpid()))
-        reader = threading.Thread(target=self._read_requests, name="requests")
-        reader.daemon = True
-        reader.start()
-        for header, payload in iter(self._requests.get, None):
-            if header["type"] == "shutdown":
-                return
-            self._answer(header, payload)
+        served = threading.Event()
+        for target in (self._read_requests, lambda: self._keep_alive(served)):
+            thread = threading.Thread(target=target)
+            thread.daemon = True
+            thread.start()
+        try:
+            for header, payload in iter(self._requests.get, None):
+                if header["type"] == "shutdown":
+                    return
+                self._answer(header, payload)
+        finally:
+            served.set()
 
     def send(self, header, payload=b""):
         """Write one frame; once nobody reads them any more, drop it (should_stop then says so)."""
@@ -50,6 +112,7 @@ class Session(object):
         try:
             with self._send_lock:
                 protocol.write_frame(self._out, header, payload)
+                self._last_sent = time.time()
         except (IOError, OSError, ValueError):
             self._stdout_broken.set()
 
@@ -60,6 +123,7 @@ class Session(object):
 
     def progress(self, fraction, stage="", eta_s=None):
         """The engine's progress(): a progress frame for the current request."""
+        self._last_progress = (fraction, stage, eta_s)
         self.send({"type": "progress", "id": self._current_id, "fraction": fraction,
                    "stage": stage, "eta_s": eta_s})
 
@@ -69,40 +133,72 @@ class Session(object):
         log(text)
 
     def _read_requests(self):
+        """Frames in: cancels at once, requests queued; an unusable frame is answered with an
+        error and skipped; a stream that is not frames (or any surprise) ends the session."""
         try:
-            for header, payload in iter(lambda: protocol.read_frame(self._in), None):
+            while True:
+                try:
+                    frame = protocol.read_frame(self._in)
+                except protocol.BadFrame as exc:
+                    self.send(protocol.error_header(exc.error, exc.request_id))
+                    log("unusable frame skipped: %s" % protocol.clip(exc.detail))
+                    continue
+                if frame is None:
+                    return
+                header, payload = frame
                 if header["type"] == "cancel":
                     self._cancelled_ids.add(header.get("id"))
                 else:
                     self._requests.put((header, payload))
         except protocol.ProtocolError as exc:
             self.send(protocol.error_header(exc))
-            sys.stderr.write("inceptionism worker: unreadable request: %s\n" % exc.detail)
+            log("unreadable request: %s" % protocol.clip(exc.detail))
+        except Exception as exc:  # MemoryError and the like: still an error frame, still an end
+            error = as_inceptionism_error(exc)
+            self.send(protocol.error_header(error))
+            log("reading requests failed: " + error.message, error.detail)
         finally:
             self._stdin_ended.set()
             self._requests.put(None)
 
+    def _keep_alive(self, served):
+        """While a request waits or works, repeat its last progress if it has been silent."""
+        while not served.wait(HEARTBEAT_S / 2.0):
+            if self._current_id is not None and time.time() - self._last_sent >= HEARTBEAT_S:
+                fraction, stage, eta_s = self._last_progress
+                self.send({"type": "progress", "id": self._current_id, "fraction": fraction,
+                           "stage": stage, "eta_s": eta_s})
+
     def _answer(self, request, payload):
         started = time.time()
         self._current_id = request.get("id")
+        self._last_progress = (0.0, "", None)
+        self._last_sent = time.time()
         try:
             handler = REQUESTS.get(request["type"])
             if handler is None:
-                raise protocol.ProtocolError("unknown request type %r" % request["type"])
-            reply, data = handler(self, request, payload)
+                raise protocol.ProtocolError("unknown request type %s"
+                                             % protocol.clip(repr(request["type"])))
+            if self._turns is None or request["type"] in LIGHT_REQUESTS:
+                reply, data = handler(self, request, payload)
+            else:
+                with self._turns.turn(self):
+                    reply, data = handler(self, request, payload)
         except Exception as exc:  # every failure must reach the plug-in as an error frame
             error = as_inceptionism_error(exc)
             reply, data = protocol.error_header(error), b""
         reply["id"] = self._current_id
+        self._current_id = None
         self.send(reply, data)
         self._log(request, reply, time.time() - started)
-        self._current_id = None
 
     def _log(self, request, reply, seconds):
+        """One line per request; whatever the plug-in sent is clipped, so the log stays small."""
         fields = dict((key, request[key]) for key in ("settings", "image") if key in request)
         outcome = "error %s: %s" % (reply["code"], reply["message"]) if reply["type"] == "error" else "ok"
-        log("%s #%s %s in %.2f s %s" % (request["type"], request.get("id"), outcome, seconds,
-                                       json.dumps(fields, sort_keys=True)), reply.get("detail"))
+        log("%s #%s %s in %.2f s %s" % (
+            protocol.clip(request["type"]), request.get("id"), outcome, seconds,
+            protocol.clip(json.dumps(fields, sort_keys=True), LOG_FIELD_CHARS)), reply.get("detail"))
 
 
 def log(line, detail=None):
@@ -139,7 +235,7 @@ def layers(session, request, payload):
 def dream(session, request, payload):
     values = protocol.checked_settings("dream", request.get("settings") or {})
     result, meta = session.engine.dream(
-        decode_image(request, payload), values, progress=session.progress,
+        decode_image(request, payload, session), values, progress=session.progress,
         should_stop=session.should_stop)
     return result_frame("dream", values, meta, result)
 
@@ -147,8 +243,9 @@ def dream(session, request, payload):
 def preview(session, request, payload):
     """A small 8-bit RGB dream of the picture, at most request["side"] pixels on a side."""
     values = protocol.checked_settings("dream", request.get("settings") or {})
+    side = protocol.whole_number(request.get("side", 256), 1, MAX_PREVIEW_SIDE, "preview size")
     result, meta = session.engine.preview(
-        decode_image(request, payload), values, int(request.get("side") or 256),
+        decode_image(request, payload, session), values, side,
         progress=session.progress, should_stop=session.should_stop)
     return result_frame("dream", values, meta, result)
 
@@ -156,7 +253,7 @@ def preview(session, request, payload):
 def visualize(session, request, payload):
     values = protocol.checked_settings("visualize", request.get("settings") or {})
     result, meta = session.engine.visualize(
-        values, decode_image(request, payload) if request.get("image") else None,
+        values, decode_image(request, payload, session) if request.get("image") else None,
         progress=session.progress, should_stop=session.should_stop)
     return result_frame("visualize", values, meta, result)
 
@@ -170,25 +267,30 @@ def zoom(session, request, payload):
         session.send(dict(header, type="frame", id=session._current_id, index=index), data)
 
     last, meta = session.engine.zoom(
-        values, decode_image(request, payload) if request.get("image") else None,
+        values, decode_image(request, payload, session) if request.get("image") else None,
         on_frame=send_frame, progress=session.progress, should_stop=session.should_stop)
     return result_frame("zoom", values, meta, last)
 
+
+MAX_PREVIEW_SIDE = 4096
 
 REQUESTS = {"ping": ping, "layers": layers, "dream": dream, "preview": preview,
             "visualize": visualize, "zoom": zoom}
 
 
-def decode_image(request, payload):
-    """The request's pixels as the engine's H x W x C array."""
+def decode_image(request, payload, session=None):
+    """The request's pixels as the engine's H x W x C array (read_frame checked the description
+    and the payload's size); NaN and infinite float samples are replaced, and the log says so."""
     from . import images
-    try:
-        image = request["image"]
-        size = (image["width"], image["height"], image["channels"], image["dtype"])
-    except (KeyError, TypeError):
-        raise errors.InceptionismError("bad-input", None, "no usable image description in %r"
-                                       % (request.get("image"),))
-    return images.from_bytes(payload, *size)
+    image = request.get("image")
+    protocol.image_bytes(image)
+    pixels = images.from_bytes(payload, image["width"], image["height"], image["channels"],
+                               image["dtype"])
+    replaced = images.replace_non_finite(pixels)
+    if replaced:
+        text = images.NON_FINITE_TEXT % replaced
+        session.log(text) if session is not None else log(text)
+    return pixels
 
 
 def image_frame(array):
@@ -237,33 +339,30 @@ def serve_stdio(make_engine):
 
 
 def serve_socket(make_engine, path, idle_s):
-    """Be the warm worker at path (warm.py): build the engine once, then serve each plug-in's
-    connection as serve_stdio serves pipes, until idle_s seconds pass without one."""
-    listener = warm.listen(path)  # first, so the relay that started us can connect and wait
-    current = []
+    """Be the warm worker at path (warm.py): build the engine once, then serve every plug-in's
+    connection as serve_stdio serves pipes, several at once (Turns queues their dreams), until
+    idle_s seconds pass without one."""
+    listener, inode = warm.listen(path)  # first, so the relay that started us can connect
+    turns = Turns()
     engine = failure = hello = None
     try:
-        engine = make_engine(lambda text: current[0].log(text) if current else log(text))
+        engine = make_engine(lambda text: turns.holder.log(text) if turns.holder else log(text))
         hello = engine.info()
     except Exception as exc:
         failure = as_inceptionism_error(exc)
         log("could not start: " + failure.message, failure.detail)
 
+    if failure is not None:
+        return warm.refuse(listener, path, inode, lambda frames_in, frames_out: Session(
+            frames_in, frames_out).send(protocol.error_header(failure)), log)
+
     def serve_connection(frames_in, frames_out):
-        session = Session(frames_in, frames_out)
-        if failure is not None:
-            session.send(protocol.error_header(failure))
-            return False
+        session = Session(frames_in, frames_out, turns)
         session.engine = engine
-        current[:] = [session]
-        try:
-            session.serve(hello)
-        finally:
-            del current[:]
-        return True
+        session.serve(hello)
 
     log("warm worker listening at %s, leaving after %s s idle" % (path, idle_s))
-    return warm.serve(listener, path, idle_s, serve_connection)
+    return warm.serve(listener, path, inode, idle_s, serve_connection, log)
 
 
 def main(argv=None):
@@ -286,7 +385,10 @@ def main(argv=None):
         return serve_socket(make_engine, args.listen, args.idle_s)
     path = warm.socket_path(options) if args.keep_warm > 0 and warm.supported() else None
     if path:
-        return warm.relay(path, options, args.keep_warm, sys.stdin.buffer, sys.stdout.buffer)
+        try:
+            return warm.relay(path, options, args.keep_warm, sys.stdin.buffer, sys.stdout.buffer)
+        except warm.Unusable as exc:
+            log("not using a warm worker, serving this plug-in alone: %s" % exc)
     return serve_stdio(make_engine)
 
 

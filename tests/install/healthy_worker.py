@@ -19,4 +19,6 @@ class HealthyEngine(object):
 
 
 if __name__ == "__main__":
+    if "--keep-warm" in sys.argv:
+        sys.exit("healthy_worker.py: asked to keep a warm worker, which --check must not do")
     sys.exit(worker.serve_stdio(HealthyEngine))

@@ -112,6 +112,31 @@ def test_check_with_the_real_engine_and_no_weights(home, commands, capsys):
                for line in lines)
     (problem,) = problems(lines)
     assert problem.startswith("PROBLEM googlenet weights are missing")
+    assert warm_workers_of(os.environ["INCEPTIONISM_HOME"]) == []  # a check leaves none behind
+
+
+def test_the_check_starts_the_worker_on_its_own_pipes_not_a_warm_one(home, venv, commands, capsys):
+    """A warm worker would stay loaded (about 540 MB) for ten minutes after the check."""
+    make_dirs(home, ".config", "GIMP", "3.0")
+    warm_command = HEALTHY_WORKER + " --keep-warm 600"
+    assert run_install(venv, "--worker-command", warm_command) == 0
+    capsys.readouterr()
+    status, lines = check(capsys, "--worker-command", warm_command)
+    assert status == 0, lines  # healthy_worker.py refuses --keep-warm
+
+
+def warm_workers_of(home):
+    """The pids of warm workers (their command has --listen) serving this data folder."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as handle:
+                words = handle.read().split(b"\0")
+        except IOError:
+            continue
+        if b"--listen" in words and any(home.encode() in word for word in words):
+            found.append(int(pid))
+    return found
 
 
 def test_a_flatpak_gimps_engine_is_checked_the_way_the_host_starts_it(home, venv, commands, capsys):

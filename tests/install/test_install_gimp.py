@@ -3,6 +3,8 @@ import ast
 import json
 import os
 import shlex
+import subprocess
+import sys
 
 import pytest
 
@@ -59,7 +61,7 @@ def test_gimp3_layout_and_worker_json(home, venv, commands):
     assert os.access(str(script), os.X_OK)
     assert_stdlib_copies(plugin / "inceptionism")
     assert json.loads((plugin / "worker.json").read_text()) == {
-        "command": [install.venv_python(str(venv)), "-m", "inceptionism.worker",
+        "command": [install.venv_python(str(venv)), "-I", "-m", "inceptionism.worker",
                     "--keep-warm", "600"],
         "log": install.paths.log_path(), "version": install.read_manifest()["version"]}
 
@@ -72,7 +74,7 @@ def test_gimp2_layout(home, venv, commands):
     assert os.access(str(script), os.X_OK)
     assert_stdlib_copies(folder / GIMP2_LIB / "inceptionism")
     config = json.loads((folder / GIMP2_LIB / "worker.json").read_text())
-    assert config["command"] == [install.venv_python(str(venv)), "-m", "inceptionism.worker",
+    assert config["command"] == [install.venv_python(str(venv)), "-I", "-m", "inceptionism.worker",
                                  "--keep-warm", "600"]
 
 
@@ -80,7 +82,7 @@ def test_keep_warm_0_loads_the_engine_for_every_dream(home, venv, commands):
     folder = make_dirs(home, ".config", "GIMP", "3.0")
     assert run_install(venv, "--no-weights", "--keep-warm", "0") == 0
     config = json.loads((folder / GIMP3 / "worker.json").read_text())
-    assert config["command"] == [install.venv_python(str(venv)), "-m", "inceptionism.worker"]
+    assert config["command"] == [install.venv_python(str(venv)), "-I", "-m", "inceptionism.worker"]
 
 
 def assert_stdlib_copies(package):
@@ -212,3 +214,69 @@ def test_dry_run_touches_nothing(home, monkeypatch, capsys, args):
 def test_a_gimp_dir_that_was_found_anyway_counts_once(home):
     folder = make_dirs(home, ".config", "GIMP", "3.0")
     assert [f.path for f in install.find_gimp_folders([str(folder)])] == [str(folder)]
+
+
+def test_purge_removes_what_inceptionism_wrote_and_keeps_the_artists_own_files(home, commands):
+    data = home / "data"
+    make_venv(data / "venv")
+    weights = make_dirs(home, "data", "weights")
+    manifest = install.read_manifest()
+    ours = weights / manifest["models"][manifest["default_model"]]["file"]
+    ours.write_bytes(b"downloaded")
+    (weights / "my-own-finetuned-model.pth").write_bytes(b"months of work")
+    make_dirs(home, "data", "run")
+    (data / "run" / "worker-0123.sock.lock").write_text("")
+    (data / "speed.json").write_text("{}")
+    (data / "inceptionism.log").write_text("")
+    (data / "notes.txt").write_text("mine")
+    assert install.main(["--uninstall", "--purge"]) == 0
+    assert sorted(os.listdir(str(data))) == ["notes.txt", "weights"]
+    assert os.listdir(str(weights)) == ["my-own-finetuned-model.pth"]
+
+
+def test_purge_never_follows_a_linked_data_folder(home, commands, tmp_path, monkeypatch, capsys):
+    artist = make_dirs(home, "Pictures")
+    (artist / "inceptionism.log").write_text("the artist's own file of that name")
+    make_dirs(home, "Pictures", "weights")
+    os.symlink(str(artist), str(home / "linked"))
+    monkeypatch.setenv("INCEPTIONISM_HOME", str(home / "linked"))
+    assert install.main(["--uninstall", "--purge"]) == 0
+    assert sorted(os.listdir(str(artist))) == ["inceptionism.log", "weights"]
+    assert "is a link to" in capsys.readouterr().out
+
+
+def test_purge_removes_a_venv_the_record_names_outside_the_data_folder(home, commands):
+    elsewhere = make_venv(home / "elsewhere-venv")
+    install.record_written(str(elsewhere))
+    install.record_written(str(home / "data" / "weights" / "custom-download.pth"))
+    make_dirs(home, "data", "weights")
+    (home / "data" / "weights" / "custom-download.pth").write_bytes(b"x")
+    assert install.main(["--uninstall", "--purge"]) == 0
+    assert not elsewhere.exists() and not (home / "data").exists()
+
+
+def test_a_purge_dry_run_lists_what_would_go(home, capsys):
+    data = home / "data"
+    make_venv(data / "venv")
+    make_dirs(home, "data", "run")
+    (data / "speed.json").write_text("{}")
+    assert install.main(["--uninstall", "--purge", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    for name in ("venv", "run", "speed.json"):
+        assert "would remove %s" % (data / name) in out
+    assert (data / "speed.json").exists()
+
+
+@pytest.mark.slow
+def test_installs_running_at_once_leave_no_tracebacks(home, tmp_path):
+    """Two install.py started together, again and again: the second waits for the first."""
+    folder = make_dirs(home, ".config", "GIMP", "3.0")
+    command = [sys.executable, os.path.join(ROOT, "install.py"), "--no-weights",
+               "--worker-command", "python3 -m inceptionism.worker"]
+    for attempt in range(20):
+        runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                for _ in range(2)]
+        outputs = [run.communicate(timeout=120)[0].decode() for run in runs]
+        assert [run.returncode for run in runs] == [0, 0], outputs
+        assert not any("Traceback" in output for output in outputs), outputs
+    assert os.path.exists(str(folder / GIMP3 / "inceptionism" / "client.py"))

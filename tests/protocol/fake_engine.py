@@ -32,6 +32,10 @@ class FakeEngine(object):
                 fail(os.environ["FAKE_FAILURE"])
         return pixels, {"random_weights": True, "device": "cpu"}
 
+    def preview(self, pixels, settings, side, progress=None, should_stop=None):
+        """The pixels echoed, as dream() does (a real preview is smaller)."""
+        return self.dream(pixels, settings, progress=progress, should_stop=should_stop)
+
 
 def fail(failure):
     if failure == "bug":

@@ -2,7 +2,8 @@
 
 engine: the real worker serving fake_engine.FakeEngine; silent: never says hello;
 crash-at-start: dies with a message on stderr; garbage: prints text instead of frames;
-truncated: stops in the middle of a frame; other-protocol: says hello in another protocol version.
+truncated: stops in the middle of a frame; other-protocol: says hello in another protocol version;
+huge-hello: a hello that declares a 16 GiB payload, then silence.
 """
 import os
 import sys
@@ -41,9 +42,17 @@ def other_protocol():
     sys.stdin.read()
 
 
+def huge_hello():
+    out = os.fdopen(1, "wb")
+    body = b'{"type": "hello", "protocol": %d}' % PROTOCOL_VERSION
+    out.write(protocol.PREFIX.pack(protocol.MAGIC, len(body), 16 << 30) + body + b"\0" * 4096)
+    out.flush()
+    time.sleep(3600)
+
+
 MODES = {"engine": lambda: sys.exit(worker.serve_stdio(FakeEngine)), "silent": silent,
          "crash-at-start": crash_at_start, "garbage": garbage, "truncated": truncated,
-         "other-protocol": other_protocol}
+         "other-protocol": other_protocol, "huge-hello": huge_hello}
 
 if __name__ == "__main__":
     MODES[sys.argv[1]]()

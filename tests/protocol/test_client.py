@@ -4,12 +4,13 @@ Each failure must end in its own error code with a message for the artist, and t
 process must be gone and reaped afterwards.
 """
 import os
+import resource
 import signal
 import threading
 
 import pytest
 
-from inceptionism import PROTOCOL_VERSION, client, errors, protocol
+from inceptionism import PROTOCOL_VERSION, client, errors, plugin_support, protocol
 from protocol_helpers import TINY, TINY_PIXELS, assert_reaped, dream_request, fake_command
 
 
@@ -27,7 +28,8 @@ def failure_of(worker, action):
     finally:
         worker.close()
     assert_reaped(worker.process)
-    assert raised.value.message == errors.CODES[raised.value.code] or raised.value.code == "bad-settings"
+    assert raised.value.message == errors.CODES[raised.value.code] or raised.value.code in (
+        "bad-settings", "worker-timeout")
     return raised.value
 
 
@@ -184,3 +186,35 @@ def test_an_unexpected_engine_error_keeps_its_traceback(worker_env):
     assert error.code == "internal"
     assert "Traceback" in error.detail and "a key that is not there" in error.detail
     assert "a key that is not there" in worker.stderr_tail()
+
+
+def test_a_hello_that_declares_16_gib_is_refused_at_once_without_reserving_it(worker_env):
+    worker = client.WorkerClient(fake_command("huge-hello"), env=worker_env, start_timeout=60)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    error = failure_of(worker, worker.start)
+    assert error.code == "protocol" and "payload" in error.detail
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024  # kB
+
+
+def test_a_long_silent_step_is_no_timeout_while_the_worker_says_it_works(worker_env):
+    """Each step takes 3 s, the client tolerates 1.5 s of silence: the worker's heartbeat (a
+    repeated progress frame) keeps the request alive; the stage shown never goes backwards."""
+    worker_env.update(FAKE_STEP_S="3", INCEPTIONISM_HEARTBEAT_S="0.4")
+    worker = started(worker_env, idle_timeout=1.5)
+    seen = []
+    try:
+        header, _ = worker.request(dream_request(2), TINY_PIXELS,
+                                   on_progress=lambda *event: seen.append(event))
+    finally:
+        worker.close()
+    assert header["type"] == "result"
+    assert len(seen) > 2 and [fraction for fraction, _, _ in seen] == sorted(f for f, _, _ in seen)
+
+
+def test_a_timeout_is_reported_as_a_timeout_not_as_a_broken_install(worker_env):
+    worker_env["FAKE_STEP_S"] = "3600"
+    worker = started(worker_env, idle_timeout=1)
+    error = failure_of(worker, lambda: worker.request(dream_request(2), TINY_PIXELS))
+    message = plugin_support.user_message(error, "/tmp/x.log")
+    assert error.code == "worker-timeout" and "did not answer for 1 s" in message
+    assert "install.py" not in message

@@ -17,25 +17,27 @@ def framed(*frames):
 
 def test_frames_round_trip_in_order_then_end_cleanly():
     payload = bytes(bytearray(range(256))) * 3
-    stream = framed(({"type": "dream", "settings": {"layer": u"inception4c \u00b7"}}, payload),
-                    ({"type": "ping"}, b""))
-    assert protocol.read_frame(stream) == ({"type": "dream", "settings": {"layer": u"inception4c \u00b7"}},
-                                           payload)
+    image = protocol.image_description(16, 16, 3, "u8")
+    dream = {"type": "dream", "settings": {"layer": u"inception4c \u00b7"}, "image": image}
+    stream = framed((dream, payload), ({"type": "ping"}, b""))
+    assert protocol.read_frame(stream) == (dream, payload)
     assert protocol.read_frame(stream) == ({"type": "ping"}, b"")
     assert protocol.read_frame(stream) is None
 
 
 def test_the_prefix_is_magic_json_length_payload_length():
-    data = framed(({"type": "ping"}, b"xyz")).getvalue()
+    data = framed(({"type": "ping", "image": protocol.image_description(1, 1, 3, "u8")},
+                   b"xyz")).getvalue()
     magic, json_length, payload_length = struct.unpack(">4sIQ", data[:16])
     assert (magic, payload_length) == (b"INC1", 3)
-    assert data[16:16 + json_length] == b'{"type":"ping"}'
+    assert data[16:16 + json_length].startswith(b'{"image":{')
     assert data[16 + json_length:] == b"xyz"
 
 
 @pytest.mark.parametrize("cut", [5, 20, -1])
 def test_a_truncated_frame_is_a_protocol_error(cut):
-    data = framed(({"type": "result"}, b"pixels")).getvalue()[:cut]
+    data = framed(({"type": "result", "image": protocol.image_description(2, 1, 3, "u8")},
+                   b"pixels")).getvalue()[:cut]
     with pytest.raises(protocol.ProtocolError) as raised:
         protocol.read_frame(io.BytesIO(data))
     assert "ended inside a frame" in raised.value.detail

@@ -5,6 +5,7 @@ import os
 import signal
 import stat
 import sys
+import threading
 import time
 
 import pytest
@@ -31,6 +32,11 @@ def gone(pid):
             return "\nState:\tZ" in status.read()
     except IOError:
         return True
+
+
+def sockets():
+    folder = os.path.join(os.environ["INCEPTIONISM_HOME"], "run")
+    return [name for name in os.listdir(folder) if name.endswith(".sock")]
 
 
 def wait_until(condition, seconds=20.0):
@@ -87,7 +93,7 @@ def test_the_second_plugin_run_finds_the_engine_already_loaded(warm_env):
 
 def test_only_this_user_can_reach_the_warm_worker(warm_env):
     with running(warm_env) as worker:
-        (name,) = os.listdir(os.path.join(os.environ["INCEPTIONISM_HOME"], "run"))
+        (name,) = sockets()
         folder = os.path.join(os.environ["INCEPTIONISM_HOME"], "run")
         path = os.path.join(folder, name)
         assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
@@ -119,9 +125,8 @@ def test_a_killed_plugin_stops_its_dream_but_not_the_warm_worker(warm_env):
 def test_the_warm_worker_leaves_after_its_idle_time_and_removes_its_socket(warm_env):
     with running(warm_env, keep_warm=1) as worker:
         worker.request({"type": "ping"})
-    folder = os.path.join(os.environ["INCEPTIONISM_HOME"], "run")
     assert wait_until(lambda: gone(worker.hello["pid"]))
-    assert os.listdir(folder) == []
+    assert sockets() == []  # the start lock stays: removing a lock file races with its users
 
 
 def test_an_engine_that_cannot_start_says_why_and_the_next_run_tries_afresh(warm_env):
@@ -131,3 +136,133 @@ def test_an_engine_that_cannot_start_says_why_and_the_next_run_tries_afresh(warm
         assert raised.value.code == "bad-settings" and "cuda:7" in raised.value.message, attempt
     with open(os.path.join(os.environ["INCEPTIONISM_HOME"], "inceptionism.log")) as log:
         assert log.read().count("could not start") == 2
+
+
+# ---- several plug-ins at once
+
+def test_an_idle_connection_does_not_keep_other_plugins_waiting(warm_env):
+    """A Dream dialog keeps its connection while it is open; another run is served at once."""
+    with running(warm_env) as dialog:
+        other = client.WorkerClient(dialog.command, start_timeout=20)
+        try:
+            other.start()
+            assert other.hello["pid"] == dialog.hello["pid"]
+            header, _ = other.request(dream({"iterations": 1}), PIXELS)
+            assert header["type"] == "result"
+        finally:
+            other.close()
+        assert dialog.request({"type": "ping"})[0]["type"] == "pong"
+
+
+def test_a_second_dream_waits_its_turn_and_says_so(warm_env):
+    """While one plug-in dreams, another's dream waits with a "waiting" text (no timeout, even
+    with a short silence limit) and runs once the first is done."""
+    first, second = start(warm_env), start(warm_env)
+    second.idle_timeout = 5.0
+    stages, results = [], []
+
+    def second_dream():
+        try:
+            results.append(second.request(dream({"iterations": 2}), PIXELS,
+                                          on_progress=lambda f, stage, eta: stages.append(stage)))
+        except errors.InceptionismError as exc:
+            results.append(exc)
+
+    thread = threading.Thread(target=second_dream)
+
+    def on_first_progress(fraction, stage, eta_s):
+        if not thread.is_alive() and not results:
+            thread.start()
+        if any(stage.startswith("waiting") for stage in stages):
+            first.cancel()
+
+    try:
+        big = protocol.image_description(400, 400, 3, "u8")
+        with pytest.raises(errors.Cancelled):  # 200 steps on 400 x 400: long enough to queue
+            first.request(dict(dream({"iterations": 200}), image=big), os.urandom(400 * 400 * 3),
+                          on_progress=on_first_progress)
+        thread.join(60)
+        assert stages[0] == "waiting for the other dream (1 ahead)"
+        (header, data), = results
+        assert header["type"] == "result" and len(data) == len(PIXELS)
+    finally:
+        first.close()
+        second.close()
+
+
+# ---- trust
+
+def test_the_data_folder_run_folder_and_log_are_private_whatever_the_umask(warm_env):
+    old = os.umask(0)
+    try:
+        with running(warm_env) as worker:
+            worker.request({"type": "ping"})
+    finally:
+        os.umask(old)
+    home = os.environ["INCEPTIONISM_HOME"]
+    assert stat.S_IMODE(os.stat(home).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(os.path.join(home, "run")).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(os.path.join(home, "inceptionism.log")).st_mode) == 0o600
+
+
+def test_a_run_folder_others_may_write_to_is_not_used(warm_env):
+    """Another user could swap the socket there: the plug-in is served on its own pipes."""
+    home = os.environ["INCEPTIONISM_HOME"]
+    os.makedirs(os.path.join(home, "run"))
+    os.chmod(os.path.join(home, "run"), 0o777)
+    with running(warm_env) as worker:
+        assert worker.hello["pid"] == worker.process.pid  # no relay: the worker itself
+    with open(os.path.join(home, "inceptionism.log")) as log:
+        assert "others may write to" in log.read()
+
+
+def test_a_run_folder_of_another_user_is_refused(tmp_path, monkeypatch):
+    path = str(tmp_path / "run" / "worker.sock")
+    os.makedirs(os.path.dirname(path), 0o700)
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(str(tmp_path)).st_uid + 1)
+    with pytest.raises(warm.Unusable) as refused:
+        warm.private_folder(path)
+    assert "belongs to another user" in str(refused.value)
+
+
+def test_both_ends_check_the_other_ends_user(tmp_path, monkeypatch):
+    """The relay refuses a worker of another user, the worker a relay of another user."""
+    path = str(tmp_path / "run" / "worker.sock")
+    listener, inode = warm.listen(path)
+    logged = []
+    serving = threading.Thread(target=warm.serve, args=(
+        listener, path, inode, 5, lambda frames_in, frames_out: pytest.fail("served"),
+        logged.append))
+    serving.daemon = True
+    monkeypatch.setattr(warm, "peer_uid", lambda connection: os.getuid() + 1)
+    serving.start()
+    with pytest.raises(warm.Unusable):
+        warm._connect(path)
+    assert wait_until(lambda: any("refused a connection from user" in line for line in logged))
+    serving.join(10)
+
+
+def test_a_module_in_the_current_folder_never_runs_in_the_warm_worker(warm_env, tmp_path):
+    """GIMP starts plug-ins in whatever folder it was started from; a queue.py there must not
+    pass for the standard library's (install.py starts the relay with -I, the relay the warm
+    worker with -I in the data folder)."""
+    folder = tmp_path / "artist"
+    folder.mkdir()
+    marker = tmp_path / "shadowed"
+    for name in ("queue", "argparse", "inceptionism"):
+        (folder / (name + ".py")).write_text("open(%r, 'w').close()\n" % str(marker))
+    worker = client.WorkerClient([sys.executable, "-I", "-m", "inceptionism.worker",
+                                  "--keep-warm", "30"])
+    here = os.getcwd()
+    os.chdir(str(folder))
+    try:
+        worker.start()
+    finally:
+        os.chdir(here)
+    try:
+        warm_env.append(worker.hello["pid"])
+        assert worker.request({"type": "ping"})[0]["type"] == "pong"
+        assert os.readlink("/proc/%d/cwd" % worker.hello["pid"]) == os.environ["INCEPTIONISM_HOME"]
+    finally:
+        worker.close()
+    assert not marker.exists()
