@@ -11,7 +11,7 @@ import sys
 
 from tqdm import tqdm
 
-from . import __version__, catalogue, protocol, settings
+from . import __version__, catalogue, errors, protocol, settings
 from .errors import InceptionismError
 from .objectives import parse_target
 
@@ -107,23 +107,14 @@ def given_values(procedure, args):
 
 
 def dream_values(args, procedure="dream"):
-    """The settings the user gave, with the model and layer completed from each other."""
+    """The settings of a dream or dive, settled by the shared rule (settings.validate): the
+    options given are the user's choices, so a network given alone brings its layer."""
     values = given_values(procedure, args)
     if "layer" in values:
         values["layer"], channel = parse_target(values["layer"])
         if channel is not None:
             values["channel"] = channel
-        values.setdefault("model", _model_of(values["layer"]))
-    elif values.get("model") in catalogue.DEFAULT_LAYER:
-        values["layer"] = catalogue.DEFAULT_LAYER[values["model"]]
-    return values
-
-
-def _model_of(layer):
-    try:
-        return catalogue.find_layer(layer)[0]
-    except ValueError as error:
-        raise InceptionismError("bad-settings", str(error))
+    return protocol.checked_settings(procedure, values, changed=list(values))
 
 
 def run_dream(args):
@@ -157,8 +148,7 @@ def run_zoom(args):
     from . import images
     if bool(args.input) == bool(args.noise):
         raise InceptionismError("bad-settings", "Give either a picture to dive into or --noise.")
-    values = dream_values(args, "zoom")
-    values = protocol.checked_settings("zoom", dict(values, start="noise" if args.noise else "layer"))
+    values = dict(dream_values(args, "zoom"), start="noise" if args.noise else "layer")
     pixels = None if args.noise else _read(args.input, "picture")
     stem = os.path.splitext(args.output)[0]
     frames = []
@@ -264,12 +254,20 @@ class _ProgressBar(object):
             self.bar.close()
 
 
+def _worded(error):
+    """The error's message, with the command line's own advice and the detail it refers to."""
+    advice = errors.advice(error.code, "cli")
+    if not advice:
+        return error.message
+    return "%s %s. %s" % (error.message, error.detail.rstrip("."), advice)
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
     except InceptionismError as error:
-        sys.stderr.write("inceptionism: %s\n" % error.message)
+        sys.stderr.write("inceptionism: %s\n" % _worded(error))
         return 130 if error.code == "cancelled" else 1
     except KeyboardInterrupt:
         sys.stderr.write("inceptionism: cancelled\n")

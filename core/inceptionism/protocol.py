@@ -89,10 +89,11 @@ def image_bytes(description):
     return width * height * channels * sample
 
 
-def checked_settings(procedure, values):
-    """Settings completed and checked, or a bad-settings error saying which one is wrong."""
+def checked_settings(procedure, values, changed=None):
+    """Settings completed, checked and settled (settings.validate), or a bad-settings error
+    saying which one is wrong."""
     try:
-        return settings.validate(procedure, values)
+        return settings.validate(procedure, values, changed)
     except ValueError as exc:
         text = str(exc)
         raise errors.InceptionismError("bad-settings", text[:1].upper() + text[1:] + ".")

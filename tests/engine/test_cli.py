@@ -68,7 +68,7 @@ def small_picture(tmp_path, make_picture):
 
 
 @pytest.mark.parametrize("options,words", [
-    (["--layer", "inception9z"], "unknown layer 'inception9z'"),
+    (["--layer", "inception9z"], "Layer must be one of conv1"),
     (["--octaves", "0"], "Octaves must be between 1 and 8"),
     (["--step-size", "lots"], "Step-size must be a number"),
     (["--layer", "inception4c:x"], "inception4c:12"),
@@ -89,7 +89,8 @@ def test_missing_weights_are_one_line_naming_the_fix(small_picture, tmp_path, ca
     monkeypatch.delenv("INCEPTIONISM_RANDOM_WEIGHTS", raising=False)
     assert cli.main(["dream", small_picture, str(tmp_path / "out.png")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "install.py" in err[0] and "--weights" in err[0]
+    assert len(err) == 1 and "install.py" in err[0] and "--weights FILE" in err[0]
+    assert "googlenet-1378be20.pth" in err[0] and "--weights-file" not in err[0]
 
 
 @pytest.mark.parametrize("options,expected", [
@@ -101,7 +102,10 @@ def test_missing_weights_are_one_line_naming_the_fix(small_picture, tmp_path, ca
 ])
 def test_options_become_settings_with_model_and_layer_completed(options, expected):
     args = cli.build_parser().parse_args(["dream", "a.png", "b.png"] + options)
-    assert cli.dream_values(args) == expected
+    values = cli.dream_values(args)
+    assert values == settings.validate("dream", dict(values, **expected))
+    for key, value in expected.items():
+        assert str(values[key]) == str(value)
 
 
 def test_every_dream_setting_is_an_option(capsys):
