@@ -153,7 +153,7 @@ class Session(object):
             if starting is not None:
                 self._abandoned = starting
         if starting is not None:
-            _kill(starting.process)
+            starting.abort()
         elif worker is not None:
             worker.cancel()
 
@@ -186,7 +186,7 @@ class Session(object):
             self._starting = worker
         try:
             worker.start()
-            if self._abandoned is worker:  # cancelled before its process existed
+            if self._abandoned is worker:  # cancelled just as its hello came
                 raise errors.Cancelled()
         except BaseException as exc:
             worker.close()
@@ -197,16 +197,6 @@ class Session(object):
             with self._lock:
                 self._starting = None
         return worker
-
-
-def _kill(process):
-    """Stop a worker process at once, from any thread; its reader then sees the end."""
-    if process is None:
-        return
-    try:
-        process.kill()
-    except OSError:
-        pass  # it has just ended by itself
 
 
 def layer_name(meta):
