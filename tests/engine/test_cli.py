@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from inceptionism import catalogue, cli, images, settings
+from inceptionism import catalogue, cli, images, looks, settings
 
 CORE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                     "core")
@@ -169,3 +169,47 @@ def test_every_setting_of_the_other_commands_is_an_option(command, capsys):
     text = capsys.readouterr().out
     for setting in settings.for_procedure(command):
         assert setting.name == "start" or "--" + setting.name in text
+
+
+class EngineSpy(object):
+    """Stands in for the engine: keeps the settings it is given, answers the picture back."""
+
+    def __init__(self):
+        self.received = []
+
+    def dream(self, pixels, values, **_):
+        self.received.append(settings.validate("dream", values))  # as the engine validates
+        return pixels, {"model": values["model"], "layer": values["layer"], "seconds": 0.0,
+                        "device": "cpu", "random_weights": True}
+
+    def zoom(self, values, pixels, on_frame=None, **_):
+        self.received.append(settings.validate("zoom", values))
+        frame = np.zeros((32, 32, 3), np.uint8)
+        on_frame(0, frame)
+        return frame, {"model": values["model"], "layer": values["layer"], "seconds": 0.0,
+                       "device": "cpu", "random_weights": True}
+
+
+@pytest.mark.parametrize("command", ["dream", "zoom"])
+@pytest.mark.parametrize("model", catalogue.model_names())
+def test_a_network_given_alone_dreams_with_its_default_layer(command, model, small_picture,
+                                                            tmp_path, monkeypatch):
+    spy = EngineSpy()
+    monkeypatch.setattr(cli, "_engine", lambda args, values: spy)
+    out = str(tmp_path / ("out.png" if command == "dream" else "out.gif"))
+    assert cli.main([command, small_picture, out, "--model", model]) == 0
+    received = spy.received[0]
+    assert (received["model"], received["layer"]) == (model, catalogue.DEFAULT_LAYER[model])
+
+
+@pytest.mark.parametrize("model", catalogue.model_names())
+def test_a_depth_word_and_a_network_dream_with_that_networks_layer_for_it(model, small_picture,
+                                                                         tmp_path, monkeypatch):
+    spy = EngineSpy()
+    monkeypatch.setattr(cli, "_engine", lambda args, values: spy)
+    assert cli.main(["dream", small_picture, str(tmp_path / "o.png"), "--model", model,
+                     "--depth", "animals", "--octaves", "3"]) == 0
+    received = spy.received[0]
+    assert received["layer"] == dict((nick, layers) for nick, _, layers in
+                                     looks.DEPTHS)["animals"][model]
+    assert received["octaves"] == 3  # a value given by hand wins over the words
