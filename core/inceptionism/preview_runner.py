@@ -44,9 +44,9 @@ class PreviewRunner(object):
         if self.allowed != (problem is None):
             self.allowed = problem is None
             self.view.allow_run(self.allowed)
-            paths.append_log(u"plug-in: the dialog's run button %s%s\n" % (
-                u"is on" if self.allowed else u"is greyed out: ",
-                u"" if self.allowed else problem.code), self.session.config["log"])
+            paths.append_log(u"plug-in: the dialog's run button is %s\n" % (
+                u"on" if self.allowed else u"greyed out: %s: %s" % (problem.code, problem.message)),
+                self.session.config["log"])
         if problem is not None:
             self.view.show_status(self._words(problem))
 

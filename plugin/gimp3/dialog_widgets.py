@@ -73,7 +73,7 @@ def ask(procedure, config, name, session, source):
         pane.button.connect("clicked", lambda _button: runner.refresh())
         GLib.idle_add(lambda: runner.start() and False)  # as soon as the dialog is up
     keep_in_step(procedure, config, name, runner)
-    accepted = dialog.run() == Gtk.ResponseType.OK
+    accepted = dialog.run()
     if runner is not None:
         runner.stop()  # returns at once, even while the engine is still starting
         if accepted:

@@ -154,6 +154,14 @@ def case_zoom_worker_missing():
     return new_image()
 
 
+def case_network_resnet50():
+    return new_image()
+
+
+def case_zoom_network_vgg16():
+    return new_image()
+
+
 # (case, procedure, its own settings), run in this order; the fast settings come from the host.
 CASES = [(case, "dream", {}) for case in (
     case_whole, case_rectangle, case_feathered_ellipse, case_offsets, case_transparency,
@@ -168,6 +176,9 @@ CASES = [(case, "dream", {}) for case in (
     (case_zoom_layer, "zoom", {"start": "layer"}),
     (case_zoom_worker_dies, "zoom", {"start": "noise"}),
     (case_zoom_worker_missing, "zoom", {"start": "noise"}),
+    # a script changes the network only (None: the layer is left at its default)
+    (case_network_resnet50, "dream", {"model": "resnet50", "layer": None}),
+    (case_zoom_network_vgg16, "zoom", {"start": "noise", "model": "vgg16", "layer": None}),
 ]
 # Cases run with another worker.json command, given the installed one.
 MISSING_WORKER = ["/nonexistent/inceptionism-venv/bin/python", "-m", "inceptionism.worker"]
@@ -337,7 +348,9 @@ def main():
             continue
         restore = use_worker(WORKERS[case]) if case in WORKERS else None
         try:
-            name, record = run_case(case, procedure, dict(SETTINGS[procedure], **own_settings))
+            values = dict(SETTINGS[procedure], **own_settings)
+            name, record = run_case(case, procedure, dict(
+                (key, value) for key, value in values.items() if value is not None))
         finally:
             if restore:
                 restore()
