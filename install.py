@@ -5,7 +5,7 @@
     python3 install.py --check      a diagnosis to paste into a bug report
     python3 install.py --help       everything else
 
-Standard library only, Python 3.8+. Running it again is harmless: it reuses what is already
+Standard library only, Python 3.9+. Running it again is harmless: it reuses what is already
 right and replaces what is not. manifest.json is the one source of the version and the models;
 core/inceptionism/paths.py says where the engine, the weights and the log live.
 """

@@ -44,15 +44,13 @@ def build_parser():
 
     visualize = commands.add_parser(
         "visualize", help="paint what the network thinks an ImageNet class looks like",
-        description="Paint an ImageNet class (e.g. --class banana) from noise, or over --from IN.")
+        description="Paint an ImageNet class (e.g. --class-name banana) from noise, or over --from IN.")
     visualize.add_argument("output", metavar="OUT", help="where to write the picture")
     visualize.add_argument("--from", dest="start_picture", metavar="IN",
                            help="start from this picture instead of noise")
     for setting in settings.for_procedure("visualize"):
         if setting.name != "start":
             _add_setting(visualize, setting)
-    visualize.add_argument("--class", dest="class_name", default=argparse.SUPPRESS,
-                           help="same as --class-name")
     _add_engine_options(visualize)
     visualize.set_defaults(run=run_visualize)
 

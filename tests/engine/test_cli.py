@@ -136,7 +136,7 @@ def test_mask_and_guide_files(tmp_path, make_picture, capsys):
 @pytest.mark.slow
 def test_visualize_a_class_from_noise_writes_the_picture(tmp_path):
     target = str(tmp_path / "banana.png")
-    code, _, err = run_command("visualize", "--class", "banana", target, "--random-weights",
+    code, _, err = run_command("visualize", "--class-name", "banana", target, "--random-weights",
                                "--steps", "2", "--width", "40", "--height", "32")
     assert code == 0, err
     assert images.read_image(target).shape == (32, 40, 3)
@@ -213,3 +213,10 @@ def test_a_depth_word_and_a_network_dream_with_that_networks_layer_for_it(model,
     assert received["layer"] == dict((nick, layers) for nick, _, layers in
                                      looks.DEPTHS)["animals"][model]
     assert received["octaves"] == 3  # a value given by hand wins over the words
+
+
+def test_visualize_help_names_the_class_option_once(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["visualize", "--help"])
+    help_text = capsys.readouterr().out
+    assert "--class-name" in help_text and "--class " not in help_text.replace("--class-name", "")

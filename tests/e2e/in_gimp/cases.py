@@ -167,7 +167,10 @@ CASES = [(case, "dream", {}) for case in (
     case_whole, case_rectangle, case_feathered_ellipse, case_offsets, case_transparency,
     case_gray, case_high_bit_depth, case_several_drawables, case_indexed, case_layer_group,
     case_selection_outside_layer, case_worker_missing)] + [
-    (case_in_words, "dream", {"depth": "animals", "detail": "fine", "strength": "subtle"}),
+    # words only: engine settings set beside them would win over them (looks.settle)
+    (case_in_words, "dream", {"depth": "animals", "detail": "fine", "strength": "subtle",
+                              "layer": None, "octaves": None, "iterations": None,
+                              "step-size": None}),
     (case_visualize_noise, "visualize", {"start": "noise"}),
     (case_visualize_noise_gray, "visualize", {"start": "noise"}),
     (case_visualize_noise_indexed, "visualize", {"start": "noise"}),
