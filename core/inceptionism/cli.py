@@ -246,6 +246,8 @@ class _ProgressBar(object):
                             bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")
         self.bar.set_description_str(stage, refresh=False)
         self.bar.update(int(round(fraction * 1000)) - self.bar.n)
+        if fraction >= 1.0:
+            self.bar.refresh()  # tqdm skips redraws less than 0.1 s apart: show the end
 
     def __exit__(self, *exc_info):
         if self.bar is not None:

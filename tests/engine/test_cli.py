@@ -220,3 +220,12 @@ def test_visualize_help_names_the_class_option_once(capsys):
         cli.main(["visualize", "--help"])
     help_text = capsys.readouterr().out
     assert "--class-name" in help_text and "--class " not in help_text.replace("--class-name", "")
+
+
+def test_the_progress_bar_shows_the_end_of_a_quick_dream(capsys):
+    """A tiny picture's steps come faster than tqdm redraws: the bar stopped at 67 %."""
+    with cli._ProgressBar() as bar:
+        for step in (1, 2, 3):
+            bar.update(step / 3.0, "octave 1 of 1, step %d of 3" % step, 0.0)
+    drawn = capsys.readouterr().err.split("\r")
+    assert [state for state in drawn if "100%" in state and "step 3 of 3" in state], drawn
