@@ -5,7 +5,7 @@
     python3 install.py --check      a diagnosis to paste into a bug report
     python3 install.py --help       everything else
 
-Standard library only, Python 3.8+. Running it again is harmless: it reuses what is already
+Standard library only, Python 3.9+. Running it again is harmless: it reuses what is already
 right and replaces what is not. manifest.json is the one source of the version and the models;
 core/inceptionism/paths.py says where the engine, the weights and the log live.
 """
@@ -31,11 +31,12 @@ from http.client import HTTPException
 ROOT = os.path.dirname(os.path.abspath(__file__))
 CORE = os.path.join(ROOT, "core")
 sys.path.insert(0, CORE)
-from inceptionism import catalogue, client, errors, paths  # noqa: E402  (stdlib-only modules)
+import inceptionism  # noqa: E402  (the stdlib-only modules: inceptionism.PLUGIN_SIDE)
+from inceptionism import catalogue, client, errors, paths  # noqa: E402
 
 # The engine's third-party packages: pin versions here and nowhere else (the engine itself is
 # installed with --no-deps). setuptools builds the engine without reaching an index.
-REQUIREMENTS = ("torch>=2.1", "torchvision>=0.16", "numpy", "pillow", "tqdm", "setuptools>=64")
+REQUIREMENTS = ("torch>=2.5", "torchvision>=0.20", "numpy", "pillow", "tqdm", "setuptools>=64")
 DEV_REQUIREMENTS = ("pytest",)
 # Torch builds PyPI lacks: CPU-only wheels for Linux (a tenth of the CUDA download) and CUDA
 # wheels for Windows. Added as an extra index only when it answers; never required.
@@ -50,15 +51,16 @@ LOCK_FILE = "install.lock"
 INSTALL = "python3 install.py"  # how messages tell the user to run this again
 
 # The stdlib-only modules the plug-ins import, copied beside them with manifest.json.
-PLUGIN_MODULES = ("__init__", "catalogue", "looks", "settings", "errors", "paths", "protocol",
-                  "client", "preview", "plugin_support")
-# source: in this checkout; script and lib: below the GIMP folder's plug-ins/.
-FrontEnd = namedtuple("FrontEnd", "title source script lib")
+PLUGIN_MODULES = inceptionism.PLUGIN_SIDE
+# source: in this checkout; script and lib: below the GIMP folder's plug-ins/; helpers: files of
+# the front end's own copied beside its script.
+FrontEnd = namedtuple("FrontEnd", "title source script lib helpers")
 FRONT_ENDS = {
     "gimp3": FrontEnd("GIMP 3", "plugin/gimp3/inceptionism-gimp3.py",
-                      "inceptionism-gimp3/inceptionism-gimp3.py", "inceptionism-gimp3"),
+                      "inceptionism-gimp3/inceptionism-gimp3.py", "inceptionism-gimp3",
+                      ("plugin/gimp3/dialog_widgets.py",)),
     "gimp2": FrontEnd("GIMP 2.10", "plugin/gimp2/inceptionism-gimp2.py",
-                      "inceptionism-gimp2.py", "inceptionism-gimp2-lib"),
+                      "inceptionism-gimp2.py", "inceptionism-gimp2-lib", ()),
 }
 # A GIMP settings folder: its path, its version (the folder's name) and which front end it takes.
 GimpFolder = namedtuple("GimpFolder", "path version front_end")
@@ -519,16 +521,20 @@ def install_front_end(folder, command, manifest, changes):
         changes.copy(os.path.join(CORE, "inceptionism", module + ".py"),
                      os.path.join(package, module + ".py"))
     changes.copy(os.path.join(ROOT, "manifest.json"), os.path.join(package, "manifest.json"))
-    changes.copy(os.path.join(ROOT, front_end.source),
-                 os.path.join(plugins_dir(folder), front_end.script), executable=True)
+    script = os.path.join(plugins_dir(folder), front_end.script)
+    changes.copy(os.path.join(ROOT, front_end.source), script, executable=True)
+    for helper in front_end.helpers:
+        changes.copy(os.path.join(ROOT, helper),
+                      os.path.join(os.path.dirname(script), os.path.basename(helper)))
     changes.write_json(os.path.join(lib, "worker.json"), worker_config(folder, command, manifest))
 
 
 def missing_sources(folders):
     """Files of this copy the folders' plug-ins need that are not there (an incomplete download)."""
     needed = [os.path.join(CORE, "inceptionism", module + ".py") for module in PLUGIN_MODULES]
-    needed += sorted(set(os.path.join(ROOT, FRONT_ENDS[folder.front_end].source)
-                         for folder in folders if folder.front_end))
+    needed += sorted(set(os.path.join(ROOT, source) for folder in folders if folder.front_end
+                         for source in (FRONT_ENDS[folder.front_end].source,)
+                         + FRONT_ENDS[folder.front_end].helpers))
     return [path for path in needed if not os.path.exists(path)]
 
 

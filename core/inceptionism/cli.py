@@ -11,7 +11,7 @@ import sys
 
 from tqdm import tqdm
 
-from . import __version__, catalogue, protocol, settings
+from . import __version__, catalogue, errors, protocol, settings
 from .errors import InceptionismError
 from .objectives import parse_target
 
@@ -44,15 +44,13 @@ def build_parser():
 
     visualize = commands.add_parser(
         "visualize", help="paint what the network thinks an ImageNet class looks like",
-        description="Paint an ImageNet class (e.g. --class banana) from noise, or over --from IN.")
+        description="Paint an ImageNet class (e.g. --class-name banana) from noise, or over --from IN.")
     visualize.add_argument("output", metavar="OUT", help="where to write the picture")
     visualize.add_argument("--from", dest="start_picture", metavar="IN",
                            help="start from this picture instead of noise")
     for setting in settings.for_procedure("visualize"):
         if setting.name != "start":
             _add_setting(visualize, setting)
-    visualize.add_argument("--class", dest="class_name", default=argparse.SUPPRESS,
-                           help="same as --class-name")
     _add_engine_options(visualize)
     visualize.set_defaults(run=run_visualize)
 
@@ -107,23 +105,14 @@ def given_values(procedure, args):
 
 
 def dream_values(args, procedure="dream"):
-    """The settings the user gave, with the model and layer completed from each other."""
+    """The settings of a dream or dive, settled by the shared rule (settings.validate): the
+    options given are the user's choices, so a network given alone brings its layer."""
     values = given_values(procedure, args)
     if "layer" in values:
         values["layer"], channel = parse_target(values["layer"])
         if channel is not None:
             values["channel"] = channel
-        values.setdefault("model", _model_of(values["layer"]))
-    elif values.get("model") in catalogue.DEFAULT_LAYER:
-        values["layer"] = catalogue.DEFAULT_LAYER[values["model"]]
-    return values
-
-
-def _model_of(layer):
-    try:
-        return catalogue.find_layer(layer)[0]
-    except ValueError as error:
-        raise InceptionismError("bad-settings", str(error))
+    return protocol.checked_settings(procedure, values, changed=list(values))
 
 
 def run_dream(args):
@@ -157,8 +146,7 @@ def run_zoom(args):
     from . import images
     if bool(args.input) == bool(args.noise):
         raise InceptionismError("bad-settings", "Give either a picture to dive into or --noise.")
-    values = dream_values(args, "zoom")
-    values = protocol.checked_settings("zoom", dict(values, start="noise" if args.noise else "layer"))
+    values = dict(dream_values(args, "zoom"), start="noise" if args.noise else "layer")
     pixels = None if args.noise else _read(args.input, "picture")
     stem = os.path.splitext(args.output)[0]
     frames = []
@@ -258,10 +246,20 @@ class _ProgressBar(object):
                             bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")
         self.bar.set_description_str(stage, refresh=False)
         self.bar.update(int(round(fraction * 1000)) - self.bar.n)
+        if fraction >= 1.0:
+            self.bar.refresh()  # tqdm skips redraws less than 0.1 s apart: show the end
 
     def __exit__(self, *exc_info):
         if self.bar is not None:
             self.bar.close()
+
+
+def _worded(error):
+    """The error's message, with the command line's own advice and the detail it refers to."""
+    advice = errors.advice(error.code, "cli")
+    if not advice:
+        return error.message
+    return "%s %s. %s" % (error.message, error.detail.rstrip("."), advice)
 
 
 def main(argv=None):
@@ -269,7 +267,7 @@ def main(argv=None):
     try:
         return args.run(args)
     except InceptionismError as error:
-        sys.stderr.write("inceptionism: %s\n" % error.message)
+        sys.stderr.write("inceptionism: %s\n" % _worded(error))
         return 130 if error.code == "cancelled" else 1
     except KeyboardInterrupt:
         sys.stderr.write("inceptionism: cancelled\n")

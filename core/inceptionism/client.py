@@ -48,6 +48,7 @@ class WorkerClient(object):
         self._last_id = 0
         self._current_id = None
         self._cancelled = False
+        self._aborted = False
         self._watchdog = None
 
     def __enter__(self):
@@ -131,6 +132,15 @@ class WorkerClient(object):
         self._watchdog.daemon = True
         self._watchdog.start()
 
+    def abort(self):
+        """Stop the worker now, from any thread, even before or while it starts: start() and
+        request() then raise Cancelled at once (a dialog's Cancel must never wait for a hello)."""
+        with self._process_lock:
+            self._cancelled = self._aborted = True
+            started = self.process is not None
+        if started:
+            self._stop_process(0)
+
     def close(self):
         """Ask the worker to leave, make sure it has, and reap it: never leaves a zombie."""
         if self.process is None:
@@ -154,10 +164,13 @@ class WorkerClient(object):
 
     def _spawn(self):
         try:
-            self.process = subprocess.Popen(
-                self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, env=self.env, bufsize=-1, close_fds=os.name != "nt",
-                creationflags=_NO_CONSOLE_WINDOW)
+            with self._process_lock:
+                if self._aborted:
+                    raise errors.Cancelled()
+                self.process = subprocess.Popen(
+                    self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE, env=self.env, bufsize=-1, close_fds=os.name != "nt",
+                    creationflags=_NO_CONSOLE_WINDOW)
         except (OSError, ValueError, IndexError) as exc:
             raise errors.InceptionismError("worker-missing", None, "cannot start %s: %s"
                                            % (" ".join(self.command) or "(empty command)", exc))

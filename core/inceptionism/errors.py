@@ -8,8 +8,8 @@ the protocol; the plug-in side raises them again from the code, so both sides sh
 CODES = {
     "bad-input": "This image cannot be dreamed on.",
     "bad-settings": "A setting is out of range.",
-    "missing-weights": "The network's weights are not installed. Run install.py again.",
-    "bad-weights": "The network's weights file is damaged. Run install.py again to re-download it.",
+    "missing-weights": "The network file is not installed.",
+    "bad-weights": "The network file is damaged or not the right file.",
     "out-of-memory": "Not enough memory. Try a smaller selection or a smaller tile size.",
     "cancelled": "Cancelled.",
     "worker-missing": "The Inceptionism engine is not installed. Run install.py.",
@@ -19,6 +19,23 @@ CODES = {
     "protocol": "The Inceptionism engine sent something unreadable.",
     "internal": "Something went wrong inside the Inceptionism engine.",
 }
+
+# What to do about an error, worded for where it is shown: "gimp" (the plug-ins: an artist mends
+# the install with the installer) or "cli" (the command line, which also takes a file of its own).
+# The engine's message says what is wrong, in any front end's words; the front end adds this.
+_WEIGHTS_ADVICE = {
+    "gimp": "To install it, run: python3 install.py --all-models (on a computer without internet, "
+            "download the file named in the log and run: python3 install.py --weights-file FILE).",
+    "cli": "Run python3 install.py --all-models, or download the file and pass it with "
+           "--weights FILE.",
+}
+ADVICE = {"missing-weights": _WEIGHTS_ADVICE, "bad-weights": _WEIGHTS_ADVICE}
+
+
+def advice(code, front_end):
+    """What to do about an error with this code, in front_end's ("gimp", "cli") words; "" if
+    the message says it all."""
+    return ADVICE.get(code, {}).get(front_end, "")
 
 
 class InceptionismError(Exception):
@@ -36,6 +53,12 @@ class InceptionismError(Exception):
 class Cancelled(InceptionismError):
     def __init__(self, message=None, detail=""):
         InceptionismError.__init__(self, "cancelled", message, detail)
+
+
+def missing_weights(title, detail=""):
+    """The error for a network whose file is not there; title: the manifest's, e.g. "VGG16"."""
+    return InceptionismError("missing-weights", "The %s network file is not installed."
+                             % title.split(" (")[0], detail)
 
 
 def from_code(code, message=None, detail=""):

@@ -79,40 +79,54 @@ def choices(word):
     return [(CUSTOM, custom)] + [(nick, label) for nick, label, _ in _TABLES[word]]
 
 
-def apply(values):
-    """values with the engine settings each word decides; words themselves are kept.
+def settle(values, changed):
+    """Consistent settings from values and the names of those the artist (or a script) chose.
 
-    A recipe fills in the words left at "custom" (a word chosen beside it wins), then each word
-    sets its engine settings (over what they were: the word is what the artist chose), and the
-    recipe becomes the one the result matches ("custom" if none).
+    The one rule every front end and the worker's validation share:
+    - a chosen recipe sets its network and words, except those chosen beside it;
+    - a chosen layer brings its network (a layer chosen with another network is a ValueError);
+    - each chosen word sets the engine settings it stands for, except those chosen by hand,
+      which win over the words;
+    - a layer not chosen follows the network: the Depth word's layer for it, else its default;
+    - the words then describe the result ("custom" where none does: the recipe becomes "My own"
+      when a hand-set value departs from it).
     """
-    values = dict(values)
-    recipe = _row("recipe", values.get("recipe", CUSTOM))
-    if recipe is not None:
-        for name, value in recipe.items():
-            if name == "model" or values.get(name, CUSTOM) == CUSTOM:
+    values, hand = dict(values), set(changed)
+    words = set(hand) & set(_TABLES)
+    recipe = _row("recipe", values.get("recipe", CUSTOM)) if "recipe" in hand else None
+    for name, value in (recipe or {}).items():
+        if name not in hand and not (name == "model" and "layer" in hand):
+            values[name] = value
+            words.add(name)
+    if "layer" in values:
+        depth_chosen = "depth" in words and values.get("depth", CUSTOM) != CUSTOM
+        _settle_layer(values, hand, depth_chosen
+                      or values["model"] != _layer_model(values["layer"]))
+    for word in words & set(("detail", "strength")):
+        for name, value in (_row(word, values[word]) or {}).items():
+            if name not in hand:
                 values[name] = value
-    depth = _row("depth", values.get("depth", CUSTOM))
-    if depth is not None:
-        values["layer"] = depth[values.get("model", "googlenet")]
-    for word in ("detail", "strength"):
-        row = _row(word, values.get(word, CUSTOM))
-        if row is not None:
-            values.update(row)
-    values["recipe"] = describe(values)["recipe"]  # what the result is, whatever led to it
+    values.update(describe(values) if any(w.name in values for w in WORDS) else {})
     return values
 
 
-def chosen(values, name):
-    """values after a dialog's choice of name: a recipe sets all its words, a word (or the
-    network) sets its engine settings, and every word then describes the settings as they are."""
-    values = dict(values)
-    if name == "recipe" and values.get("recipe", CUSTOM) != CUSTOM:
-        values.update(_row("recipe", values["recipe"]))
-    if name == "model" or name in _TABLES:
-        values = apply(values)
-    values.update(describe(values))
-    return values
+def _settle_layer(values, hand, follow):
+    """The layer and the network in step (see settle); follow: the layer must follow the Depth
+    word or the network (they changed, or the layer belongs to another network)."""
+    layer_model = _layer_model(values["layer"])
+    if "layer" in hand:
+        if layer_model != values["model"] and "model" in hand:
+            raise ValueError("layer %s belongs to %s, not %s; choose one of: %s" % (
+                values["layer"], layer_model, values["model"],
+                ", ".join(l.name for l in catalogue.LAYERS[values["model"]])))
+        values["model"] = layer_model
+    elif follow:
+        depth = _row("depth", values.get("depth", CUSTOM))
+        values["layer"] = (depth or catalogue.DEFAULT_LAYER)[values["model"]]
+
+
+def _layer_model(layer):
+    return catalogue.find_layer(layer)[0]
 
 
 def describe(values):

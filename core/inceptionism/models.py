@@ -47,7 +47,7 @@ import torchvision.models as tvm  # noqa: E402
 from torch.fx.experimental.optimization import fuse  # noqa: E402
 from torchvision.models.feature_extraction import create_feature_extractor  # noqa: E402
 
-from . import catalogue, paths  # noqa: E402
+from . import catalogue, errors, paths  # noqa: E402
 from .errors import InceptionismError  # noqa: E402
 
 # Each model as torchvision builds it without weights: no auxiliary classifiers, and no
@@ -136,17 +136,12 @@ def _calibrate_batch_norm(network, model):
 
 def _trained_network(model, path):
     """The network with the weights in path, once path is known to be the published file."""
-    how_to_fix = ("Run install.py again, or download %s and pass it with --weights FILE."
-                  % _entry(model)["url"])
+    title = _entry(model)["title"].split(" (")[0]
+    where = "%s (from %s)" % (path, _entry(model)["url"])  # the front end says what to do
     if not os.path.isfile(path):
-        raise InceptionismError(
-            "missing-weights", "The %s weights are not installed: %s is missing. Run install.py "
-            "to download them into %s, or download %s yourself and pass it with --weights FILE."
-            % (model, path, paths.weights_dir(), _entry(model)["url"]))
+        raise errors.missing_weights(title, "%s is missing" % where)
     if not paths.sha256_matches(path, _entry(model)["sha256"]):
-        raise InceptionismError("bad-weights", "The %s weights file %s is damaged or not the "
-                                "right file (its checksum does not match). %s"
-                                % (model, path, how_to_fix))
+        raise InceptionismError("bad-weights", None, "%s: its checksum does not match" % where)
     with torch.device("meta"):  # shapes only: no initialisation for the file to overwrite
         network = _BUILDERS[model][0]()
     try:
@@ -155,8 +150,7 @@ def _trained_network(model, path):
         network.load_state_dict(dict((key, value) for key, value in state.items()
                                      if not key.startswith(_AUX_PREFIXES)), assign=True)
     except Exception as error:  # unreadable, truncated or another network's: all unusable
-        raise InceptionismError("bad-weights", "The %s weights file %s cannot be used. %s"
-                                % (model, path, how_to_fix), detail=repr(error))
+        raise InceptionismError("bad-weights", None, "%s cannot be loaded: %r" % (where, error))
     return network
 
 

@@ -6,10 +6,11 @@ errors are worded; knows nothing about GIMP.
 import io
 import json
 import os
+import threading
 import time
 from collections import namedtuple
 
-from . import client, errors, paths, preview, protocol, settings
+from . import catalogue, client, errors, paths, preview, protocol, settings
 
 MENU_PATH = "<Image>/Filters/Artistic/Inceptionism"
 RECIPE_PARASITE = "inceptionism-recipe"
@@ -44,6 +45,8 @@ _RECIPE_KEYS = ("procedure", "version", "settings", "random_weights", "device")
 # Errors the artist can fix in the dialog, or a timeout (a busy engine or computer): no point in
 # sending them to install.py --check.
 _ARTIST_FIXABLE = ("bad-input", "bad-settings", "out-of-memory", "cancelled", "worker-timeout")
+# Errors that stop every dream until the installation is mended: a dialog greys out its button.
+CANNOT_RUN = ("missing-weights", "bad-weights", "worker-missing", "version-mismatch")
 # Errors only the plug-in side sees (the worker cannot log its own death): logged here.
 _CLIENT_SIDE = ("worker-missing", "worker-crashed", "worker-timeout", "version-mismatch", "protocol")
 
@@ -81,17 +84,45 @@ def run(procedure, settings, pixels, on_progress=None, config=None, on_frame=Non
 
 class Session(object):
     """One worker, started on first use and kept until close(): a dialog's previews and the run
-    that follows share it, so only the first of them waits for the engine to start."""
+    that follows share it, so only the first of them waits for the engine to start. cancel()
+    may come from another thread (a dialog's Cancel) at any time, the engine's start included."""
 
     def __init__(self, config=None):
         self.config = config or load_worker_config(default_plugin_dir())
         self.worker = None
+        self._lock = threading.Lock()
+        self._starting = None  # the WorkerClient whose hello is awaited
+        self._abandoned = None  # the one cancel() stopped while it started
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc_info):
         self.close()
+
+    @property
+    def hello(self):
+        """The running worker's hello (its devices and which networks it has), or None."""
+        return self.worker.hello if self.worker is not None else None
+
+    def check_ready(self, procedure, values):
+        """Start the worker if needed and raise at once what would stop values' run: the
+        network file missing, the engine missing (a script gets it before any pixel is read)."""
+        if self.worker is None:
+            self.worker = self._started_worker()
+        problem = self.problem(procedure, values)
+        if problem is not None:
+            raise problem
+
+    def problem(self, procedure, values):
+        """The error a run of values would meet at once, from the worker's hello; None if none
+        is known (the worker has not said hello yet, or it has the network)."""
+        model = values.get("model", settings.BY_NAME["model"].default)
+        if self.hello is None or self.hello.get("models", {}).get(model) != "missing":
+            return None
+        title = catalogue.load_manifest()["models"][model]["title"]
+        return errors.missing_weights(title, "the engine's hello says the %s weights are missing"
+                                      % model)
 
     def run(self, procedure, settings, pixels, on_progress=None, on_frame=None):
         """(meta, Pixels) of procedure on pixels (None: from noise); see run()."""
@@ -114,6 +145,18 @@ class Session(object):
         meta, result = self._request(message, pixels, on_progress, None)
         preview.remember_speed(meta)
         return meta, result
+
+    def cancel(self):
+        """Stop what runs now and return at once: a request is cancelled (the worker stays), an
+        engine still starting is stopped (its start raises Cancelled)."""
+        with self._lock:
+            starting, worker = self._starting, self.worker
+            if starting is not None:
+                self._abandoned = starting
+        if starting is not None:
+            starting.abort()
+        elif worker is not None:
+            worker.cancel()
 
     def close(self):
         if self.worker is not None:
@@ -140,11 +183,20 @@ class Session(object):
 
     def _started_worker(self):
         worker = client.WorkerClient(self.config["command"])
+        with self._lock:
+            self._starting = worker
         try:
             worker.start()
-        except BaseException:
+            if self._abandoned is worker:  # cancelled just as its hello came
+                raise errors.Cancelled()
+        except BaseException as exc:
             worker.close()
+            if self._abandoned is worker:
+                raise errors.Cancelled(None, "cancelled while the engine started (%r)" % (exc,))
             raise
+        finally:
+            with self._lock:
+                self._starting = None
         return worker
 
 
@@ -189,6 +241,15 @@ def starts_from_layer(values):
     return values.get("start", "layer") == "layer"
 
 
+def destination(procedure, values):
+    """Where a result goes, the same in both GIMPs: "new-image" (a zoom dive's frames fill a new
+    image, which the procedure returns), "above-source" (a new layer right above the layer it
+    was dreamed from) or "from-noise" (a new layer, painted from noise, above the active one)."""
+    if procedure == "zoom":
+        return "new-image"
+    return "above-source" if starts_from_layer(values) else "from-noise"
+
+
 def selection_misses_layer():
     """The error for a selection that leaves nothing of the layer to dream on."""
     return _bad_input(u"The selection does not touch this layer. "
@@ -213,8 +274,10 @@ def user_message(exc, log_file=None):
         text, code = _text(exc.message), exc.code
     else:
         text, code = u"%s (%s)" % (errors.CODES["internal"], _text(repr(exc))), "internal"
+    advice = errors.advice(code, "gimp")
+    text += u" " + _text(advice) if advice else u""
     text += u" Details are in the log: %s." % _text(log_file or paths.log_path())
-    if code not in _ARTIST_FIXABLE:
+    if code not in _ARTIST_FIXABLE and not advice:
         text += u" To check the installation, run: python3 install.py --check"
     return text
 

@@ -4,8 +4,10 @@ The preview dreams a copy of the selection shrunk to PREVIEW_SIDE pixels. The oc
 already stands for are left out (two are kept: two sizes show how a step's time grows with its
 pixels), and the iterations are capped with a longer step for the same strength, so it comes
 back in seconds. The time estimate adds up the steps of a dream, each
-costing what a step of that size cost this device in its latest dreams with the same layer (each
-octave's pixels and seconds per step, remembered in speed.json beside the log).
+costing what a step of that size cost this device in its latest dream with the same layer (each
+octave's pixels and seconds per step, remembered in speed.json beside the log). Only the latest
+counts: in a dialog that is the preview of this very picture, on the machine as busy as it is now,
+while older runs were measured under other conditions (other sizes, another load).
 Standard library only, Python 2.7 compatible (the plug-ins import it).
 """
 import io
@@ -17,7 +19,7 @@ import time
 from . import paths, settings
 
 PREVIEW_SIDE = 256
-KEPT_SAMPLES = 16  # octaves remembered per layer: the latest previews and runs
+KEPT_RUNS = 4  # runs remembered per layer (the estimate trusts the latest)
 ESTIMATED = ("dream",)  # the procedures whose time is estimated (their speed is remembered)
 PREVIEW_ITERATIONS = 5
 
@@ -68,7 +70,8 @@ def remember_speed(meta, path=None):
     known = _read_speeds(path)
     entry = known.setdefault(_speed_key(meta["settings"]), {})
     samples = [[pixels, seconds / steps] for pixels, steps, seconds in octaves if steps]
-    entry["samples"] = (entry.get("samples", []) + samples)[-KEPT_SAMPLES:]
+    entry["runs"] = (_runs(entry) + [samples])[-KEPT_RUNS:]
+    entry.pop("samples", None)  # speed.json's older form: samples of every run together
     entry["device"] = meta.get("device")
     entry["measured"] = time.strftime("%Y-%m-%d %H:%M:%S")
     try:
@@ -104,10 +107,11 @@ def estimate(values, width, height, path=None):
     """(seconds, device) a dream of values on a width x height selection will take, from the
     steps this device last dreamed with its layer; None before any was measured."""
     values = settings.validate("dream", values)
-    entry = _read_speeds(path or speed_path()).get(_speed_key(values))
-    if not entry or not entry.get("samples"):
+    entry = _read_speeds(path or speed_path()).get(_speed_key(values)) or {}
+    runs = _runs(entry)
+    if not runs or not runs[-1]:
         return None
-    fixed, per_pixel = step_cost(entry["samples"])
+    fixed, per_pixel = step_cost(runs[-1])
     seconds = sum(values["iterations"] * (fixed + per_pixel * area)
                   for area in octave_areas(values, width, height))
     return seconds, entry.get("device")
@@ -128,6 +132,11 @@ def duration_text(seconds):
     if seconds < 90:
         return u"about %d s" % max(1, round(seconds))
     return u"about %d min" % round(seconds / 60.0)
+
+
+def _runs(entry):
+    """The remembered runs of an entry, oldest first, each a list of [pixels, seconds per step]."""
+    return entry.get("runs") or ([entry["samples"]] if entry.get("samples") else [])
 
 
 def _read_speeds(path):

@@ -207,13 +207,14 @@ class ImageError(errors.InceptionismError, ValueError):
         errors.InceptionismError.__init__(self, "bad-input", message)
 
 
-def checked_settings(procedure, values):
-    """Settings completed and checked, or a bad-settings error saying which one is wrong."""
+def checked_settings(procedure, values, changed=None):
+    """Settings completed, checked and settled (settings.validate), or a bad-settings error
+    saying which one is wrong."""
     if not isinstance(values, dict):
         raise errors.InceptionismError("bad-settings", "The settings must be names and values, "
                                        "not %s." % clip(repr(values), 40))
     try:
-        return settings.validate(procedure, values)
+        return settings.validate(procedure, values, changed)
     except (ValueError, OverflowError) as exc:  # OverflowError: an infinite whole number
         text = clip(str(exc))
         raise errors.InceptionismError("bad-settings", text[:1].upper() + text[1:] + ".")

@@ -132,9 +132,13 @@ def defaults(procedure):
     return dict((s.name, s.default) for s in for_procedure(procedure))
 
 
-def validate(procedure, values):
-    """Complete values with defaults, check each one and let the artist's words set the engine
-    settings they stand for; ValueError in the user's words."""
+def validate(procedure, values, changed=None):
+    """Complete values with defaults, check each one and settle them (looks.settle: the words,
+    the network and its layer in step); ValueError in the user's words.
+
+    changed: the names the artist chose; by default those given with a value other than the
+    procedure's default (a front end that knows better, like the command line, says so).
+    """
     if procedure not in PROCEDURES:
         raise ValueError("unknown procedure %r" % (procedure,))
     known = for_procedure(procedure)
@@ -144,14 +148,15 @@ def validate(procedure, values):
     result = {}
     for setting in known:
         result[setting.name] = _check(setting, values.get(setting.name, setting.default))
-    result = looks.apply(result) if procedure in looks.PROCEDURES else result
-    if "layer" in result:
-        model, _ = catalogue.find_layer(result["layer"])
-        if model != result["model"]:
-            raise ValueError("layer %s belongs to %s, not %s; choose one of: %s" % (
-                result["layer"], model, result["model"],
-                ", ".join(l.name for l in catalogue.LAYERS[result["model"]])))
-    return result
+    if changed is None:
+        changed = [s.name for s in known if s.name in values and result[s.name] != s.default]
+    return looks.settle(result, changed)
+
+
+def chosen_in_dialog(procedure, values):
+    """The names whose values differ from the dialog's defaults (for_dialog): what a dialog that
+    cannot react (GIMP 2.10's) takes as the artist's choices, remembered last values included."""
+    return [s.name for s in for_dialog(procedure) if s.name in values and values[s.name] != s.default]
 
 
 def _check(setting, value):

@@ -23,7 +23,7 @@ import gimpfu  # noqa: E402
 from gimpfu import (ADD_MASK_SELECTION, GRAY, GRAY_IMAGE, GRAYA_IMAGE, INDEXED,  # noqa: E402
                     LAYER_MODE_NORMAL, PARASITE_PERSISTENT, PF_DRAWABLE, PF_IMAGE, PF_OPTION,
                     PF_SLIDER, PF_SPINNER, PF_STRING, PF_TOGGLE, RGB, RGB_IMAGE, RGBA_IMAGE, pdb)
-from inceptionism import errors, plugin_support, settings  # noqa: E402
+from inceptionism import errors, plugin_support, protocol, settings  # noqa: E402
 
 _text_type = type(u"")
 # Interleaved channels -> the GIMP image and layer types that hold them.
@@ -83,6 +83,15 @@ def values_of(procedure, values):
                 for s, value in zip(settings.for_procedure(procedure), values))
 
 
+def settled(procedure, values):
+    """The values after the shared rule (looks.settle). This dialog cannot react while the
+    artist edits it, so every value other than its registered default counts as chosen (GIMP's
+    remembered last values too): an Advanced value wins over the words, and a layer left at its
+    default follows the chosen network."""
+    return protocol.checked_settings(procedure, values,
+                                     settings.chosen_in_dialog(procedure, values))
+
+
 def procedure_function(procedure):
     """What gimpfu calls with (image, drawable, *values); failures become one clear message.
     What it returns (a zoom dive's new image) is the procedure's return value for scripts."""
@@ -90,8 +99,9 @@ def procedure_function(procedure):
         worker = {"log": None}
         try:
             worker = plugin_support.load_worker_config(LIB_DIR)
-            values = values_of(procedure, values)
-            return action(procedure, values)(procedure, image, drawable, values, worker)
+            values = settled(procedure, values_of(procedure, values))
+            where = plugin_support.destination(procedure, values)
+            return DESTINATIONS[where](procedure, image, drawable, values, worker)
         except Exception as exc:  # every failure reaches the artist as one plain message
             gimpfu.fail(utf8(plugin_support.user_message(exc, worker["log"])))
     return run
@@ -103,15 +113,6 @@ def results(pdb_name):
         return []
     name, _, blurb = plugin_support.RETURNS[pdb_name]
     return [(PF_IMAGE, name, blurb)]
-
-
-def action(procedure, values):
-    """A zoom dive fills a new image; the others add one layer, from the layer or from noise."""
-    if procedure == "zoom":
-        return dive_into_new_image
-    if plugin_support.starts_from_layer(values):
-        return dream_into_new_layer
-    return paint_new_layer
 
 
 def dream_into_new_layer(procedure, image, drawable, values, worker):
@@ -258,6 +259,11 @@ class FrameImage(object):
         if first and self.show:
             gimp.Display(self.image)
         gimp.displays_flush()
+
+
+# Where a result goes (plugin_support.destination decides, for both GIMPs).
+DESTINATIONS = {"above-source": dream_into_new_layer, "from-noise": paint_new_layer,
+                "new-image": dive_into_new_image}
 
 
 def note_interactive():

@@ -8,23 +8,18 @@ never touched.
 """
 import os
 import sys
-import threading
 from collections import namedtuple
 
 import gi
 gi.require_version("Gimp", "3.0")
-gi.require_version("GimpUi", "3.0")
 gi.require_version("Gegl", "0.4")
-gi.require_version("Gtk", "3.0")
-gi.require_version("GdkPixbuf", "2.0")
-from gi.repository import Gegl, GdkPixbuf, Gimp, GimpUi, GLib, GObject, Gtk  # noqa: E402
+from gi.repository import Gegl, Gimp, GLib, GObject  # noqa: E402
 
 PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, PLUGIN_DIR)  # the installed copy of the stdlib-only modules
-from inceptionism import (catalogue, errors, looks, paths, plugin_support, preview,  # noqa: E402
-                          settings)
+sys.path.insert(0, PLUGIN_DIR)  # the installed copy of the stdlib-only modules, and the widgets
+import dialog_widgets  # noqa: E402
+from inceptionism import errors, looks, paths, plugin_support  # noqa: E402
 
-SLIDER_LIMIT = 10000  # numbers with a wider range (the seed) get a plain entry, not a slider
 EIGHT_BIT = (Gimp.Precision.U8_LINEAR, Gimp.Precision.U8_NON_LINEAR, Gimp.Precision.U8_PERCEPTUAL)
 # Pixels on the wire (channels, dtype) as babl formats: sRGB-encoded, like the protocol's.
 BABL_MODELS = {1: "Y'", 2: "Y'A", 3: "R'G'B'", 4: "R'G'B'A"}
@@ -32,8 +27,6 @@ BABL_TYPES = {"u8": "u8", "u16": "u16", "f32": "float"}
 # Colour kind of the image -> the type of a new opaque layer in it.
 OPAQUE_LAYER_TYPES = {Gimp.ImageBaseType.RGB: Gimp.ImageType.RGB_IMAGE,
                       Gimp.ImageBaseType.GRAY: Gimp.ImageType.GRAY_IMAGE}
-# Engine settings the artist's words stand for: a change to one re-describes the words.
-WORDED_SETTINGS = ("model", "layer", "octaves", "octave-scale", "iterations", "step-size")
 # One run of a procedure: its settings name, the dialog's values, the worker session (kept from
 # the dialog's previews), and whether the artist is there to see it.
 Job = namedtuple("Job", "procedure values session interactive")
@@ -49,10 +42,12 @@ def run(procedure, run_mode, image, drawables, config, data):
     try:
         session = plugin_support.Session(plugin_support.load_worker_config(PLUGIN_DIR))
         log = session.config["log"]
-        if interactive and not ask(procedure, config, name, session, image, drawables):
+        if interactive and not dialog_widgets.ask(procedure, config, name, session,
+                                                  preview_source(name, image, drawables)):
             return procedure.new_return_values(Gimp.PDBStatusType.CANCEL, None)
-        made = RESULTS[name](Job(name, values_of(config, name), session, interactive), image,
-                             drawables)
+        job = Job(name, dialog_widgets.values_of(config, name), session, interactive)
+        session.check_ready(name, job.values)  # no network file: said at once, not after a wait
+        made = RESULTS[plugin_support.destination(name, job.values)](job, image, drawables)
         Gimp.progress_end()
     except Exception as exc:  # every failure reaches the artist as one plain message
         message = plugin_support.user_message(exc, log)
@@ -60,19 +55,10 @@ def run(procedure, run_mode, image, drawables, config, data):
     finally:
         if session is not None:
             session.close()
-    return success(pdb_name, made)
-
-
-def success(pdb_name, made):
-    """SUCCESS, with the image made for the procedures that return one."""
     values = [GObject.Value(Gimp.PDBStatusType, Gimp.PDBStatusType.SUCCESS)]
-    if pdb_name in plugin_support.RETURNS:
+    if pdb_name in plugin_support.RETURNS:  # with the image made, for the procedures that do
         values.append(GObject.Value(Gimp.Image, made))
     return Gimp.ValueArray.new_from_values(values)
-
-
-def values_of(config, name):
-    return dict((s.name, config.get_property(s.name)) for s in settings.for_procedure(name))
 
 
 def work(job, pixels, on_frame=None):
@@ -81,16 +67,9 @@ def work(job, pixels, on_frame=None):
     return job.session.run(job.procedure, job.values, pixels, show_progress, on_frame)
 
 
-def into_new_layer(job, image, drawables):
-    """Dream and Visualize: the result lands in a new layer, in one undo step."""
-    if plugin_support.starts_from_layer(job.values):
-        painted_over_source(job, image, source_layer(image, drawables))
-    else:
-        painted_from_noise(job, image, drawables)
-
-
-def painted_over_source(job, image, source):
-    """The selected part of the layer, worked on, in a new layer right above it."""
+def painted_over_source(job, image, drawables):
+    """The selected part of the layer, worked on, in a new layer right above it (one undo step)."""
+    source = source_layer(image, drawables)
     rect = selected_rect(source)
     meta, result = work(job, read_pixels(image, source, rect))
     (_, offset_x, offset_y), (x, y) = source.get_offsets(), rect[:2]
@@ -116,14 +95,14 @@ def painted_from_noise(job, image, drawables):
 
 def into_new_image(job, image, drawables):
     """Zoom dive: the frames become the layers of a new image, which it returns."""
+    pixels, kind = None, (Gimp.ImageBaseType.RGB, Gimp.Precision.U8_NON_LINEAR,
+                          Gimp.ImageType.RGB_IMAGE)
     if plugin_support.starts_from_layer(job.values):
         source = source_layer(image, drawables)
-        dive = Dive(image.get_base_type(), image.get_precision(), source.type(), job)
-        meta, _ = work(job, read_pixels(image, source, selected_rect(source)), dive.add_frame)
-    else:
-        dive = Dive(Gimp.ImageBaseType.RGB, Gimp.Precision.U8_NON_LINEAR, Gimp.ImageType.RGB_IMAGE,
-                    job)
-        meta, _ = work(job, None, dive.add_frame)
+        pixels = read_pixels(image, source, selected_rect(source))
+        kind = (image.get_base_type(), image.get_precision(), source.type())
+    dive = Dive(kind, job)
+    meta, _ = work(job, pixels, dive.add_frame)
     attach_recipe(dive.image, meta)
     return dive.image
 
@@ -134,19 +113,17 @@ class Dive(object):
     image is made (and shown, when the artist is there) with the first frame, so a dive that
     fails at once leaves no empty image behind."""
 
-    def __init__(self, base_type, precision, layer_type, job):
-        self.kind = (base_type, precision)
-        self.layer_type = layer_type
-        self.job = job
-        self.image = None
+    def __init__(self, kind, job):
+        """kind: (the new image's base type, its precision, its layers' type)."""
+        self.kind, self.job, self.image = kind, job, None
 
     def add_frame(self, index, frame):
         if self.image is None:
-            self.image = Gimp.Image.new_with_precision(frame.width, frame.height, *self.kind)
+            self.image = Gimp.Image.new_with_precision(frame.width, frame.height, *self.kind[:2])
             if self.job.interactive:
                 Gimp.Display.new(self.image)
         name = plugin_support.frame_layer_name(index, self.job.values["frame-ms"])
-        self.image.insert_layer(build_layer(self.image, name, self.layer_type, frame, (0, 0)),
+        self.image.insert_layer(build_layer(self.image, name, self.kind[2], frame, (0, 0)),
                                 None, 0)
         Gimp.displays_flush()
 
@@ -229,194 +206,21 @@ def selection_is_partial(image, layer):
     return coverage.count(b"\xff") < len(coverage)
 
 
-def ask(procedure, config, name, session, image, drawables):
-    """The dialog, the artist's words first and the engine's settings folded away under
-    Advanced, with a preview of the dream where there is a selection to preview; False on
-    Cancel."""
-    GimpUi.init(procedure.get_name())
-    dialog = GimpUi.ProcedureDialog(procedure=procedure, config=config)
-    dialog.set_ok_label(plugin_support.PROCEDURES[procedure.get_name()][1].rstrip("."))
-    table = settings.for_procedure(name)
-    for setting in table:
-        if setting.kind in ("int", "float") and setting.high - setting.low < SLIDER_LIMIT:
-            dialog.get_spin_scale(setting.name, 1.0)
-    dialog.fill_box("advanced-settings", [s.name for s in table if s.advanced])
-    dialog.get_label("advanced-title", "Advanced settings", False, False)
-    dialog.fill_expander("advanced", "advanced-title", False, "advanced-settings")
-    dialog.fill([s.name for s in table if not s.advanced] + ["advanced"])
-    follow_model(procedure, config)
-    pane = None
-    if name in looks.PROCEDURES:
-        follow_words(config, name)
-        pane = preview_pane(dialog, config, session, image, drawables)
-    accepted = dialog.run()
-    if pane is not None:
-        pane.stop()
-    dialog.destroy()
-    return accepted
-
-
-def follow_words(config, name):
-    """Keep the artist's words and the engine settings they stand for in step, both ways."""
-    busy = []
-
-    def update(changed):
-        if busy:
-            return  # our own changes notify too
-        busy.append(True)
-        try:
-            chosen = looks.chosen(values_of(config, name), changed)
-            for key, value in chosen.items():
-                if config.get_property(key) != value:
-                    config.set_property(key, value)
-        finally:
-            busy.pop()
-
-    update("model")  # the last run's words (or the defaults') meet the last run's settings
-    for key in [word.name for word in looks.WORDS] + list(WORDED_SETTINGS):
-        config.connect("notify::" + key, lambda _config, spec: update(spec.get_name()))
-
-
-def preview_pane(dialog, config, session, image, drawables):
-    """A PreviewPane under the settings, or None when the selection is nothing to dream on
-    (the run itself will say why)."""
+def preview_source(name, image, drawables):
+    """(layer, selected rect) for the Dream dialog's preview; None when the selection is nothing
+    to dream on (the run itself will say why)."""
+    if name not in looks.PROCEDURES:
+        return None
     try:
         source = source_layer(image, drawables)
-        rect = selected_rect(source)
+        return source, selected_rect(source)
     except errors.InceptionismError:
         return None
-    pane = PreviewPane(config, session, source, rect)
-    dialog.get_content_area().pack_start(pane.box, False, False, 6)
-    pane.box.show_all()
-    GLib.idle_add(pane.refresh)  # a first preview as soon as the dialog is up
-    return pane
 
 
-class PreviewPane(object):
-    """A quick small dream of the selection, refreshed on demand, and how long the full dream
-    will take. The preview runs in a thread on the session's worker, which the full run reuses."""
-
-    def __init__(self, config, session, source, rect):
-        self.config, self.session, self.rect = config, session, rect
-        self.pixels = read_preview_pixels(source, rect)
-        self.picture = Gtk.Image.new_from_pixbuf(pixbuf_of(self.pixels))
-        self.status = Gtk.Label(label="Preview: a quick, small dream of the selection")
-        self.estimate = Gtk.Label()
-        self.button = Gtk.Button.new_with_mnemonic("_Preview")
-        self.button.connect("clicked", lambda _button: self.refresh())
-        self.box = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=4)
-        for widget in (self.picture, self.status, self.estimate, self.button):
-            self.box.pack_start(widget, False, False, 0)
-        self.thread = None
-        self.closed = False
-        config.connect("notify", lambda *_: self.closed or self.show_estimate())
-        self.show_estimate()
-
-    def refresh(self):
-        if self.thread is None:
-            self.button.set_sensitive(False)
-            self.status.set_text("Dreaming a preview\u2026")
-            self.thread = threading.Thread(target=self._dream, args=(values_of(self.config,
-                                                                               "dream"),))
-            self.thread.start()
-        return False  # once, when called from idle
-
-    def stop(self):
-        """Cancel a preview still running, so the dialog's answer does not wait for it."""
-        self.closed = True
-        if self.thread is not None:
-            if self.session.worker is not None:
-                self.session.worker.cancel()
-            self.thread.join()
-
-    def _dream(self, values):
-        try:
-            meta, small = self.session.preview(values, self.pixels, self.rect[2:])
-            GLib.idle_add(self._show, small, meta)
-        except errors.Cancelled:
-            GLib.idle_add(self._done, "")
-        except Exception as exc:  # shown in the dialog; the artist can still run or cancel
-            GLib.idle_add(self._done, plugin_support.user_message(exc, self.session.config["log"]))
-
-    def _show(self, small, meta):
-        if self.closed:
-            return
-        self.picture.set_from_pixbuf(pixbuf_of(small))
-        self._done(u"Preview (%d \u00d7 %d): %s" % (small.width, small.height,
-                                                      plugin_support.layer_name(meta)))
-        paths.append_log(u"plug-in: preview %d\u00d7%d of %s shown, dreamed in %.2f s; %s\n" % (
-            small.width, small.height, meta["settings"]["layer"], meta["seconds"],
-            self.estimate.get_text()), self.session.config["log"])
-
-    def _done(self, text):
-        if self.closed:
-            return
-        self.thread = None
-        self.status.set_text(text)
-        self.button.set_sensitive(True)
-        self.show_estimate()
-
-    def show_estimate(self):
-        values = values_of(self.config, "dream")
-        self.estimate.set_text(preview.estimate_text(values, *self.rect[2:]))
-
-
-def read_preview_pixels(source, rect):
-    """The selected part of the layer as 8-bit RGB, read by GEGL already shrunk to preview size
-    (a huge selection is never read whole for a preview)."""
-    x, y, width, height = rect
-    small_width, small_height = preview.preview_size(width, height)
-    scale = float(small_width) / width
-    area = Gegl.Rectangle.new(int(x * scale), int(y * scale), small_width, small_height)
-    data = source.get_buffer().get(area, scale, babl_format(3, "u8"), Gegl.AbyssPolicy.CLAMP)
-    return plugin_support.Pixels(small_width, small_height, 3, "u8", data)
-
-
-def pixbuf_of(pixels):
-    """A GdkPixbuf showing 8-bit RGB pixels."""
-    return GdkPixbuf.Pixbuf.new_from_bytes(GLib.Bytes.new(pixels.data), GdkPixbuf.Colorspace.RGB,
-                                           False, 8, pixels.width, pixels.height, pixels.width * 3)
-
-
-def follow_model(procedure, config):
-    """Offer only the chosen network's layers, and switch to its default layer on a change."""
-    spec = procedure.find_argument("layer")
-    if spec is None:
-        return
-    choice = Gimp.param_spec_choice_get_choice(spec)
-
-    def update(*_):
-        model = config.get_property("model")
-        for nick in choice.list_nicks():
-            choice.set_sensitive(nick, catalogue.find_layer(nick)[0] == model)
-        if catalogue.find_layer(config.get_property("layer"))[0] != model:
-            config.set_property("layer", catalogue.DEFAULT_LAYER[model])
-
-    update()
-    config.connect("notify::model", update)
-
-
-# Where each procedure's result goes: a new layer, or a new image (which it returns).
-RESULTS = {"dream": into_new_layer, "visualize": into_new_layer, "zoom": into_new_image}
-
-ARGUMENT_ADDERS = {
-    "int": lambda p, s, flags: p.add_int_argument(s.name, s.label, s.help, s.low, s.high,
-                                                  s.default, flags),
-    "float": lambda p, s, flags: p.add_double_argument(s.name, s.label, s.help, s.low, s.high,
-                                                       s.default, flags),
-    "bool": lambda p, s, flags: p.add_boolean_argument(s.name, s.label, s.help, s.default, flags),
-    "string": lambda p, s, flags: p.add_string_argument(s.name, s.label, s.help, s.default, flags),
-    "choice": lambda p, s, flags: p.add_choice_argument(s.name, s.label, s.help,
-                                                        choice_of(s), s.default, flags),
-}
-
-
-def choice_of(setting):
-    choice = Gimp.Choice.new()
-    for number, (nick, label) in enumerate(setting.choices):
-        choice.add(nick, number, label, "")
-    return choice
-
+# Where a result goes (plugin_support.destination decides, for both GIMPs).
+RESULTS = {"above-source": painted_over_source, "from-noise": painted_from_noise,
+           "new-image": into_new_image}
 
 class Inceptionism(Gimp.PlugIn):
     """Declares the procedures; their arguments are the shared settings table."""
@@ -437,8 +241,7 @@ class Inceptionism(Gimp.PlugIn):
         procedure.add_menu_path(plugin_support.MENU_PATH)
         procedure.set_documentation(blurb, plugin_support.procedure_help(name), pdb_name)
         procedure.set_attribution("Inceptionism", "Inceptionism", "2026")
-        for setting in settings.for_procedure(name):
-            ARGUMENT_ADDERS[setting.kind](procedure, setting, GObject.ParamFlags.READWRITE)
+        dialog_widgets.add_arguments(procedure, name)
         if pdb_name in plugin_support.RETURNS:
             value_name, nick, about = plugin_support.RETURNS[pdb_name]
             procedure.add_image_return_value(value_name, nick, about, True,

@@ -1,12 +1,14 @@
 """The real-GIMP tests share one GIMP launch (each costs minutes on a small machine); the
 dialog's tests need a launch with a screen of their own."""
+import json
 import os
+import shutil
 
 import pytest
 
 import gimp3
 import recorded
-from screenshot_dialog import PREVIEW_SHOWN
+from screenshot_dialog import GREYED_OUT, PREVIEW_SHOWN
 
 
 def gimp_session():
@@ -25,16 +27,33 @@ def gimp_run():
         session.close()
 
 
-@pytest.fixture(scope="module")
-def dream_dialog():
-    """The Dream dialog opened by an artist, once its first preview is shown: what GIMP said,
-    the engine's log and the first bytes of the screenshot."""
+def open_dream_dialog(name, ready, env=None):
+    """The Dream dialog opened by an artist, once the log says ready: what GIMP said, the
+    engine's log, the screenshot's first bytes and the windows' geometry. With
+    INCEPTIONISM_KEEP_SCREENSHOTS=DIR the screenshot is kept there as name (for docs/images)."""
     session = gimp_session()
     try:
-        shot = os.path.join(session.out_dir, "dream-dialog.png")
-        launch = session.dialog_screenshot("dream", shot, PREVIEW_SHOWN, wait_s=300)
+        shot = os.path.join(session.out_dir, name)
+        launch = session.dialog_screenshot("dream", shot, ready, wait_s=300, env=env)
         with open(shot, "rb") as png:
             header = png.read(24)
-        yield {"launch": launch, "log": session.engine_log(), "png": header}
+        if os.environ.get("INCEPTIONISM_KEEP_SCREENSHOTS"):
+            shutil.copy(shot, os.path.join(os.environ["INCEPTIONISM_KEEP_SCREENSHOTS"], name))
+        with open(shot + ".json") as geometry:
+            windows = json.load(geometry)
+        return {"launch": launch, "log": session.engine_log(), "png": header, "windows": windows}
     finally:
         session.close()
+
+
+@pytest.fixture(scope="module")
+def dream_dialog():
+    return open_dream_dialog("dream-dialog.png", PREVIEW_SHOWN)
+
+
+@pytest.fixture(scope="module")
+def dream_dialog_without_network():
+    """The same, with the network file missing (an offline install): real weights are asked for,
+    and none are installed."""
+    return open_dream_dialog("dream-dialog-no-network.png", GREYED_OUT,
+                             {"INCEPTIONISM_RANDOM_WEIGHTS": "0"})

@@ -73,9 +73,10 @@ class GimpSession(object):
         return Launch(process.returncode, process.stdout.decode("utf-8", "replace"),
                       process.stderr.decode("utf-8", "replace"), self.out_dir)
 
-    def dialog_screenshot(self, procedure, shot, ready=None, wait_s=60):
+    def dialog_screenshot(self, procedure, shot, ready=None, wait_s=60, env=None):
         """Open procedure's dialog in GIMP 3 with a screen (Xvfb), capture the whole screen into
-        shot (a host path under out_dir), then stop GIMP. The capture is taken once the engine's
+        shot (a host path under out_dir) and the windows' geometry into shot + ".json"
+        (in_gimp/window_geometry.py), then stop GIMP. The capture is taken once the engine's
         log has a line matching the grep pattern ready (e.g. the preview shown), or after wait_s
         seconds; there is no window manager: the dialog sits at the top left."""
         script = os.path.join(HERE, "in_gimp", "open_dialog.py")
@@ -83,11 +84,15 @@ class GimpSession(object):
             "exec(open(%r).read())" % script)
         log = shlex.quote(os.path.join(self.inside(self.engine_home), "inceptionism.log"))
         until = "grep -q %s %s 2>/dev/null && break; " % (shlex.quote(ready), log) if ready else ""
+        geometry = "python3 %s %s" % (shlex.quote(os.path.join(HERE, "in_gimp",
+                                                                "window_geometry.py")),
+                                      shlex.quote(self.inside(shot) + ".json"))
         steps = ("%s & for second in $(seq %d); do %ssleep 1; done; sleep 3; "
-                 "import -window root %s; kill $!" % (gimp, wait_s, until,
-                                                       shlex.quote(self.inside(shot))))
+                 "import -window root %s; %s; kill $!" % (gimp, wait_s, until,
+                                                          shlex.quote(self.inside(shot)),
+                                                          geometry))
         return self.launch(["xvfb-run", "-a", "-s", "-screen 0 1280x900x24", "bash", "-c", steps],
-                           {"INCEPTIONISM_DIALOG": procedure})
+                           dict({"INCEPTIONISM_DIALOG": procedure}, **(env or {})))
 
     def engine_log(self):
         """What the plug-in and the worker appended to the log so far."""

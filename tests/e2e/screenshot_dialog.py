@@ -14,6 +14,8 @@ from inceptionism import looks, settings
 
 # The line the Dream dialog logs once its first preview is on screen.
 PREVIEW_SHOWN = "plug-in: preview .* shown"
+# The line it logs when it greys out its Dream button (and says why).
+GREYED_OUT = "run button is greyed out"
 
 
 def main():

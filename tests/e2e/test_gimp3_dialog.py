@@ -36,3 +36,28 @@ def test_no_display_or_python_error_on_the_way(dream_dialog):
 def test_the_screen_was_captured_with_the_dialog(dream_dialog):
     assert dream_dialog["png"][:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", dream_dialog["png"][16:24]) == (1280, 900)
+
+
+def dialog_window(dialog):
+    windows = [w for w in dialog["windows"]["windows"] if w["name"].startswith("Dream")]
+    assert len(windows) == 1, dialog["windows"]
+    return windows[0]
+
+
+@pytest.mark.parametrize("fixture", ["dream_dialog", "dream_dialog_without_network"])
+def test_the_dialog_and_all_its_buttons_fit_on_the_screen(request, fixture):
+    dialog = request.getfixturevalue(fixture)
+    window, (width, height) = dialog_window(dialog), dialog["windows"]["screen"]
+    assert window["x"] >= 0 and window["y"] >= 0, window
+    assert window["x"] + window["width"] <= width and window["y"] + window["height"] <= height
+    assert window["width"] <= 640, window  # messages wrap: the dialog keeps a sensible width
+
+
+def test_without_the_network_file_the_dialog_says_so_and_greys_out_dream(
+        dream_dialog_without_network):
+    log = dream_dialog_without_network["log"]
+    assert ("run button is greyed out: missing-weights: "
+            "The GoogLeNet network file is not installed.") in log, log
+    assert "plug-in: preview" not in log  # no dream is tried
+    stderr = dream_dialog_without_network["launch"].stderr
+    assert not [trouble for trouble in DISPLAY_TROUBLE if trouble in stderr], stderr

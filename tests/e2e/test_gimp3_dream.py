@@ -1,14 +1,15 @@
 """Dream in a real, headless GIMP 3 with this checkout's engine behind it (one launch for all
 cases: see conftest.py and in_gimp/cases.py)."""
+import json
 import re
 
 import numpy as np
 import pytest
 
-from inceptionism import errors, plugin_support, settings
+from inceptionism import catalogue, errors, plugin_support, settings
 from recorded import (FAST, assert_one_undo_step, assert_placed_above, assert_recipe,
                       assert_refused, assert_selected_pixels_changed, assert_source_untouched,
-                      new_layer, pixels)
+                      new_layer, pixels, succeeded)
 
 pytestmark = pytest.mark.gimp
 
@@ -123,3 +124,16 @@ def test_all_changes_are_one_undo_step(gimp_run, name):
 @pytest.mark.parametrize("name, words", sorted(REFUSED.items()))
 def test_refusals_are_one_clear_message_and_leave_the_image_alone(gimp_run, name, words):
     assert_refused(gimp_run, name, words)
+
+
+@pytest.mark.parametrize("name, procedure, model", [("network_resnet50", "dream", "resnet50"),
+                                                    ("zoom_network_vgg16", "zoom", "vgg16")])
+def test_a_network_changed_alone_dreams_with_its_own_default_layer(gimp_run, name, procedure,
+                                                                   model):
+    """A script (or a dialog) that changes the network only: its layer comes with it, in Zoom
+    dive too (which used to fail with "layer inception4c belongs to googlenet")."""
+    case = succeeded(gimp_run, name)
+    made = case["new"][0] if procedure == "dream" else case["new_images"][0]
+    recipe = json.loads(made["recipe"])
+    assert (recipe["settings"]["model"], recipe["settings"]["layer"]) == (
+        model, catalogue.DEFAULT_LAYER[model])

@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from inceptionism import catalogue, cli, images, settings
+from inceptionism import catalogue, cli, images, looks, settings
 
 CORE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                     "core")
@@ -68,7 +68,7 @@ def small_picture(tmp_path, make_picture):
 
 
 @pytest.mark.parametrize("options,words", [
-    (["--layer", "inception9z"], "unknown layer 'inception9z'"),
+    (["--layer", "inception9z"], "Layer must be one of conv1"),
     (["--octaves", "0"], "Octaves must be between 1 and 8"),
     (["--step-size", "lots"], "Step-size must be a number"),
     (["--layer", "inception4c:x"], "inception4c:12"),
@@ -89,7 +89,8 @@ def test_missing_weights_are_one_line_naming_the_fix(small_picture, tmp_path, ca
     monkeypatch.delenv("INCEPTIONISM_RANDOM_WEIGHTS", raising=False)
     assert cli.main(["dream", small_picture, str(tmp_path / "out.png")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "install.py" in err[0] and "--weights" in err[0]
+    assert len(err) == 1 and "install.py" in err[0] and "--weights FILE" in err[0]
+    assert "googlenet-1378be20.pth" in err[0] and "--weights-file" not in err[0]
 
 
 @pytest.mark.parametrize("options,expected", [
@@ -101,7 +102,10 @@ def test_missing_weights_are_one_line_naming_the_fix(small_picture, tmp_path, ca
 ])
 def test_options_become_settings_with_model_and_layer_completed(options, expected):
     args = cli.build_parser().parse_args(["dream", "a.png", "b.png"] + options)
-    assert cli.dream_values(args) == expected
+    values = cli.dream_values(args)
+    assert values == settings.validate("dream", dict(values, **expected))
+    for key, value in expected.items():
+        assert str(values[key]) == str(value)
 
 
 def test_every_dream_setting_is_an_option(capsys):
@@ -132,7 +136,7 @@ def test_mask_and_guide_files(tmp_path, make_picture, capsys):
 @pytest.mark.slow
 def test_visualize_a_class_from_noise_writes_the_picture(tmp_path):
     target = str(tmp_path / "banana.png")
-    code, _, err = run_command("visualize", "--class", "banana", target, "--random-weights",
+    code, _, err = run_command("visualize", "--class-name", "banana", target, "--random-weights",
                                "--steps", "2", "--width", "40", "--height", "32")
     assert code == 0, err
     assert images.read_image(target).shape == (32, 40, 3)
@@ -165,3 +169,63 @@ def test_every_setting_of_the_other_commands_is_an_option(command, capsys):
     text = capsys.readouterr().out
     for setting in settings.for_procedure(command):
         assert setting.name == "start" or "--" + setting.name in text
+
+
+class EngineSpy(object):
+    """Stands in for the engine: keeps the settings it is given, answers the picture back."""
+
+    def __init__(self):
+        self.received = []
+
+    def dream(self, pixels, values, **_):
+        self.received.append(settings.validate("dream", values))  # as the engine validates
+        return pixels, {"model": values["model"], "layer": values["layer"], "seconds": 0.0,
+                        "device": "cpu", "random_weights": True}
+
+    def zoom(self, values, pixels, on_frame=None, **_):
+        self.received.append(settings.validate("zoom", values))
+        frame = np.zeros((32, 32, 3), np.uint8)
+        on_frame(0, frame)
+        return frame, {"model": values["model"], "layer": values["layer"], "seconds": 0.0,
+                       "device": "cpu", "random_weights": True}
+
+
+@pytest.mark.parametrize("command", ["dream", "zoom"])
+@pytest.mark.parametrize("model", catalogue.model_names())
+def test_a_network_given_alone_dreams_with_its_default_layer(command, model, small_picture,
+                                                            tmp_path, monkeypatch):
+    spy = EngineSpy()
+    monkeypatch.setattr(cli, "_engine", lambda args, values: spy)
+    out = str(tmp_path / ("out.png" if command == "dream" else "out.gif"))
+    assert cli.main([command, small_picture, out, "--model", model]) == 0
+    received = spy.received[0]
+    assert (received["model"], received["layer"]) == (model, catalogue.DEFAULT_LAYER[model])
+
+
+@pytest.mark.parametrize("model", catalogue.model_names())
+def test_a_depth_word_and_a_network_dream_with_that_networks_layer_for_it(model, small_picture,
+                                                                         tmp_path, monkeypatch):
+    spy = EngineSpy()
+    monkeypatch.setattr(cli, "_engine", lambda args, values: spy)
+    assert cli.main(["dream", small_picture, str(tmp_path / "o.png"), "--model", model,
+                     "--depth", "animals", "--octaves", "3"]) == 0
+    received = spy.received[0]
+    assert received["layer"] == dict((nick, layers) for nick, _, layers in
+                                     looks.DEPTHS)["animals"][model]
+    assert received["octaves"] == 3  # a value given by hand wins over the words
+
+
+def test_visualize_help_names_the_class_option_once(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["visualize", "--help"])
+    help_text = capsys.readouterr().out
+    assert "--class-name" in help_text and "--class " not in help_text.replace("--class-name", "")
+
+
+def test_the_progress_bar_shows_the_end_of_a_quick_dream(capsys):
+    """A tiny picture's steps come faster than tqdm redraws: the bar stopped at 67 %."""
+    with cli._ProgressBar() as bar:
+        for step in (1, 2, 3):
+            bar.update(step / 3.0, "octave 1 of 1, step %d of 3" % step, 0.0)
+    drawn = capsys.readouterr().err.split("\r")
+    assert [state for state in drawn if "100%" in state and "step 3 of 3" in state], drawn

@@ -59,6 +59,8 @@ def test_gimp3_layout_and_worker_json(home, venv, commands):
     script = plugin / "inceptionism-gimp3.py"
     assert same_bytes(script, os.path.join(ROOT, "plugin", "gimp3", script.name))
     assert os.access(str(script), os.X_OK)
+    widgets = plugin / "dialog_widgets.py"  # the dialogs' Gtk side, imported from beside it
+    assert same_bytes(widgets, os.path.join(ROOT, "plugin", "gimp3", widgets.name))
     assert_stdlib_copies(plugin / "inceptionism")
     assert json.loads((plugin / "worker.json").read_text()) == {
         "command": [install.venv_python(str(venv)), "-I", "-m", "inceptionism.worker",

@@ -1,7 +1,8 @@
 """An engine with the real Engine's interface that echoes the pixels back, for worker tests.
 
 It chatters on stdout like torch and C libraries do, takes `iterations` steps; FAKE_STEP_S (seconds per step) makes it slow enough to cancel or
-to hang, FAKE_FAILURE (an error code, "bug" or "memory") makes it fail after its first step.
+to hang, FAKE_FAILURE (an error code, "bug" or "memory") makes it fail after its first step,
+FAKE_WEIGHTS=missing makes its hello say that no network file is installed.
 """
 import os
 import time
@@ -14,8 +15,9 @@ class FakeEngine(object):
         self.log = log
 
     def info(self):
-        return {"devices": ["cpu"], "device": "cpu", "models": {"googlenet": "random"},
-                "random_weights": True}
+        state = os.environ.get("FAKE_WEIGHTS", "random")
+        return {"devices": ["cpu"], "device": "cpu", "models": {"googlenet": state},
+                "random_weights": state == "random"}
 
     def dream(self, pixels, settings, mask=None, guide=None, progress=None, should_stop=None):
         step_s = float(os.environ.get("FAKE_STEP_S", "0"))
@@ -30,7 +32,11 @@ class FakeEngine(object):
             progress((step + 1.0) / steps, "step %d of %d" % (step + 1, steps), (steps - step - 1) * step_s)
             if os.environ.get("FAKE_FAILURE"):
                 fail(os.environ["FAKE_FAILURE"])
-        return pixels, {"random_weights": True, "device": "cpu"}
+        return pixels, {"random_weights": True, "device": "cpu", "seconds": steps * step_s}
+
+    def preview(self, pixels, settings, side, progress=None, should_stop=None):
+        """The dream's echo (the tests send pictures already small and 8-bit RGB)."""
+        return self.dream(pixels, settings, progress=progress, should_stop=should_stop)
 
     def preview(self, pixels, settings, side, progress=None, should_stop=None):
         """The pixels echoed, as dream() does (a real preview is smaller)."""

@@ -54,7 +54,7 @@ def test_a_word_chosen_beside_a_recipe_wins_and_the_record_says_custom():
 def test_scripts_that_set_engine_settings_keep_them_when_the_words_are_left_custom():
     values = settings.validate("dream", {"layer": "conv2", "octaves": 1, "iterations": 3})
     assert (values["layer"], values["octaves"], values["iterations"]) == ("conv2", 1, 3)
-    assert [values[word] for word in WORD_NAMES[1:]] == ["custom"] * 3
+    assert [values[word] for word in WORD_NAMES] == ["custom", "strokes", "custom", "custom"]
 
 
 def test_validating_twice_changes_nothing():
@@ -79,12 +79,61 @@ def test_the_dialogs_show_the_words_of_the_engine_settings():
 
 def test_choosing_in_a_dialog_keeps_words_and_settings_in_step():
     values = settings.validate("dream", {})
-    values = looks.chosen(dict(values, recipe="animals"), "recipe")
+    values = looks.settle(dict(values, recipe="animals"), ["recipe"])
     assert (values["depth"], values["layer"], values["octaves"]) == ("animals", "inception4e", 6)
-    values = looks.chosen(dict(values, layer="inception5b"), "layer")
+    values = looks.settle(dict(values, layer="inception5b"), ["layer"])
     assert (values["depth"], values["recipe"]) == ("objects", "custom")
-    values = looks.chosen(dict(values, model="vgg16"), "model")
+    values = looks.settle(dict(values, model="vgg16"), ["model"])
     assert (values["depth"], values["layer"]) == ("objects", "conv5-3")
+
+
+def in_a_dialog(procedure):
+    """A dialog's values as it opens: the table's defaults, described in words."""
+    return looks.settle(settings.defaults(procedure), [])
+
+
+@pytest.mark.parametrize("procedure", ["dream", "zoom"])
+@pytest.mark.parametrize("model", catalogue.model_names())
+def test_a_network_chosen_alone_brings_its_default_layer(procedure, model):
+    """Whatever the order of a dialog's handlers: one rule, one call, the same result."""
+    values = looks.settle(dict(in_a_dialog(procedure), model=model), ["model"])
+    assert (values["model"], values["layer"]) == (model, catalogue.DEFAULT_LAYER[model])
+    assert settings.validate(procedure, values) == values  # the worker agrees
+    if procedure in looks.PROCEDURES:  # Classic is GoogLeNet's: another network is "My own"
+        assert values["recipe"] == ("classic" if model == "googlenet" else "custom")
+        assert values["depth"] == "eyes"  # the layer is that network's eyes-and-fur layer
+
+
+@pytest.mark.parametrize("model", catalogue.model_names())
+def test_a_network_brings_the_layer_of_the_chosen_depth(model):
+    values = looks.settle(dict(in_a_dialog("dream"), depth="ornaments", model=model),
+                          ["depth", "model"])
+    assert values["layer"] == dict(looks.DEPTHS[2][2])[model] and values["depth"] == "ornaments"
+
+
+def test_a_layer_chosen_alone_brings_its_network():
+    values = looks.settle(dict(in_a_dialog("zoom"), layer="mixed5b"), ["layer"])
+    assert values["model"] == "inception_v3"
+
+
+def test_a_layer_chosen_with_another_network_is_a_clear_error():
+    with pytest.raises(ValueError) as raised:
+        looks.settle(dict(in_a_dialog("zoom"), model="vgg16", layer="conv2"), ["model", "layer"])
+    assert "conv2 belongs to googlenet" in str(raised.value)
+
+
+def test_a_value_set_by_hand_wins_over_the_words_and_the_recipe_becomes_my_own():
+    dialog = dict((s.name, s.default) for s in settings.for_dialog("dream"))
+    chosen = dict(dialog, octaves=6, iterations=3)
+    values = settings.validate("dream", chosen, settings.chosen_in_dialog("dream", chosen))
+    assert (values["octaves"], values["iterations"]) == (6, 3)
+    assert (values["recipe"], values["detail"], values["strength"]) == ("custom", "large", "custom")
+
+
+def test_a_dialog_that_cannot_react_takes_what_differs_from_its_defaults_as_chosen():
+    dialog = dict((s.name, s.default) for s in settings.for_dialog("dream"))
+    assert settings.chosen_in_dialog("dream", dialog) == []
+    assert settings.chosen_in_dialog("dream", dict(dialog, model="vgg16")) == ["model"]
 
 
 def test_the_words_lead_and_the_engine_settings_they_stand_for_are_advanced():

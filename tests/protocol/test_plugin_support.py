@@ -2,6 +2,8 @@
 import io
 import json
 import os
+import threading
+import time
 
 import pytest
 
@@ -108,3 +110,48 @@ def test_an_error_message_names_the_log_which_holds_the_traceback(tmp_path, work
     with io.open(config["log"], encoding="utf-8") as log:
         logged = log.read()
     assert "dream #1 error internal" in logged and "    Traceback" in logged
+
+
+def test_a_cancel_while_the_engine_starts_stops_the_start(tmp_path, worker_env):
+    """A dialog's Cancel while its first preview still waits for the engine: the start stops
+    (it used to wait for the engine's hello, up to two minutes, with GTK frozen)."""
+    session = plugin_support.Session(write_config(tmp_path, fake_command("silent")))
+    raised = []
+
+    def start():
+        try:
+            session.check_ready("dream", {})
+        except errors.InceptionismError as exc:
+            raised.append(exc)
+    thread = threading.Thread(target=start)
+    thread.start()
+    while thread.is_alive() and session._starting is None:  # the engine is being started
+        time.sleep(0.01)
+    session.cancel()
+    thread.join(30)
+    assert not thread.is_alive(), "the start went on after the cancel"
+    assert [exc.code for exc in raised] == ["cancelled"]
+    session.close()
+
+
+def test_a_script_hears_at_once_that_the_network_file_is_missing(tmp_path, worker_env,
+                                                                  monkeypatch):
+    monkeypatch.setenv("FAKE_WEIGHTS", "missing")
+    with plugin_support.Session(write_config(tmp_path, fake_command())) as session:
+        with pytest.raises(errors.InceptionismError) as raised:
+            session.check_ready("dream", {"model": "googlenet"})
+    message = plugin_support.user_message(raised.value, "inceptionism.log")
+    assert raised.value.code == "missing-weights"
+    assert message.startswith("The GoogLeNet network file is not installed. To install it, run:")
+    assert "install.py --weights-file FILE" in message and "--weights FILE" not in message
+
+
+@pytest.mark.parametrize("procedure, values, where", [
+    ("dream", {}, "above-source"),
+    ("visualize", {"start": "layer"}, "above-source"),
+    ("visualize", {"start": "noise"}, "from-noise"),
+    ("zoom", {"start": "layer"}, "new-image"),
+    ("zoom", {"start": "noise"}, "new-image"),
+])
+def test_both_gimps_put_a_result_in_the_same_place(procedure, values, where):
+    assert plugin_support.destination(procedure, values) == where

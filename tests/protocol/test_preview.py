@@ -1,5 +1,6 @@
 """The dialog's preview and time estimate (preview.py, plugin_support.Session) with the real
 worker and engine (random networks): what the GIMP 3 dialog runs behind its Preview button."""
+import json
 import os
 import sys
 
@@ -113,3 +114,26 @@ def test_remembered_speeds_make_the_estimate_and_a_damaged_file_is_ignored(tmp_p
     with open(path, "w") as damaged:
         damaged.write("{not json")
     assert preview.estimate(LIGHT, 1000, 1000, path) is None
+
+
+def test_the_estimate_trusts_the_latest_measure_over_older_ones(tmp_path):
+    """Steps measured earlier under other conditions (a busy machine, other sizes) must not
+    outweigh the preview just dreamed on this picture."""
+    path = str(tmp_path / "speed.json")
+    values = settings.validate("dream", LIGHT)
+    slow = {"settings": values, "device": "cpu",
+            "speed": {"octaves": [[pixels, 3, 3 * 1e-4 * pixels] for pixels in (900, 1600)]}}
+    for _ in range(8):
+        preview.remember_speed(slow, path)
+    latest = dict(slow, speed={"octaves": [[10000, 3, 0.3], [20000, 3, 0.6]]})
+    preview.remember_speed(latest, path)
+    work = sum(preview.octave_areas(values, 1000, 1000)) * values["iterations"]
+    assert preview.estimate(LIGHT, 1000, 1000, path)[0] == pytest.approx(1e-5 * work)
+
+
+def test_an_older_speed_file_still_gives_an_estimate(tmp_path):
+    path = tmp_path / "speed.json"
+    path.write_text(json.dumps({"googlenet conv2": {"device": "cpu",
+                                                   "samples": [[10000, 0.1], [20000, 0.2]]}}))
+    work = sum(preview.octave_areas(settings.validate("dream", LIGHT), 1000, 1000)) * 3
+    assert preview.estimate(LIGHT, 1000, 1000, str(path))[0] == pytest.approx(1e-5 * work)

@@ -81,7 +81,9 @@ def test_missing_weights_are_reported_in_an_artists_words(tmp_path, monkeypatch)
     config = {"command": WORKER, "log": str(tmp_path / "inceptionism.log")}
     with pytest.raises(errors.InceptionismError) as raised:
         plugin_support.run("dream", QUICK, SMALL, None, config)
-    assert raised.value.code == "missing-weights" and "install.py" in raised.value.message
+    assert raised.value.code == "missing-weights" and "GoogLeNet" in raised.value.message
+    message = plugin_support.user_message(raised.value, config["log"])
+    assert "install.py --weights-file FILE" in message and "--weights FILE" not in message
     with open(config["log"]) as log:
         assert "dream #1 error missing-weights" in log.read()
 

@@ -154,12 +154,23 @@ def case_zoom_worker_missing():
     return new_image()
 
 
+def case_network_resnet50():
+    return new_image()
+
+
+def case_zoom_network_vgg16():
+    return new_image()
+
+
 # (case, procedure, its own settings), run in this order; the fast settings come from the host.
 CASES = [(case, "dream", {}) for case in (
     case_whole, case_rectangle, case_feathered_ellipse, case_offsets, case_transparency,
     case_gray, case_high_bit_depth, case_several_drawables, case_indexed, case_layer_group,
     case_selection_outside_layer, case_worker_missing)] + [
-    (case_in_words, "dream", {"depth": "animals", "detail": "fine", "strength": "subtle"}),
+    # words only: engine settings set beside them would win over them (looks.settle)
+    (case_in_words, "dream", {"depth": "animals", "detail": "fine", "strength": "subtle",
+                              "layer": None, "octaves": None, "iterations": None,
+                              "step-size": None}),
     (case_visualize_noise, "visualize", {"start": "noise"}),
     (case_visualize_noise_gray, "visualize", {"start": "noise"}),
     (case_visualize_noise_indexed, "visualize", {"start": "noise"}),
@@ -168,6 +179,9 @@ CASES = [(case, "dream", {}) for case in (
     (case_zoom_layer, "zoom", {"start": "layer"}),
     (case_zoom_worker_dies, "zoom", {"start": "noise"}),
     (case_zoom_worker_missing, "zoom", {"start": "noise"}),
+    # a script changes the network only (None: the layer is left at its default)
+    (case_network_resnet50, "dream", {"model": "resnet50", "layer": None}),
+    (case_zoom_network_vgg16, "zoom", {"start": "noise", "model": "vgg16", "layer": None}),
 ]
 # Cases run with another worker.json command, given the installed one.
 MISSING_WORKER = ["/nonexistent/inceptionism-venv/bin/python", "-m", "inceptionism.worker"]
@@ -337,7 +351,9 @@ def main():
             continue
         restore = use_worker(WORKERS[case]) if case in WORKERS else None
         try:
-            name, record = run_case(case, procedure, dict(SETTINGS[procedure], **own_settings))
+            values = dict(SETTINGS[procedure], **own_settings)
+            name, record = run_case(case, procedure, dict(
+                (key, value) for key, value in values.items() if value is not None))
         finally:
             if restore:
                 restore()
