@@ -24,8 +24,8 @@ CODES = {
 # the install with the installer) or "cli" (the command line, which also takes a file of its own).
 # The engine's message says what is wrong, in any front end's words; the front end adds this.
 _WEIGHTS_ADVICE = {
-    "gimp": "To install it, run: python3 install.py --all-models (on a computer without internet, "
-            "download the file named in the log and run: python3 install.py --weights-file FILE).",
+    "gimp": "To install it, run: python3 install.py --all-models (offline: download the file "
+            "the log names, then run: python3 install.py --weights-file FILE).",
     "cli": "Run python3 install.py --all-models, or download the file and pass it with "
            "--weights FILE.",
 }

@@ -1,9 +1,9 @@
 """The dream's settings in an artist's words: Depth, Detail, Strength, and named recipes.
 
-One table, read by the settings table (the choices every front end offers), by validation (which
-turns the words into engine settings) and by the dialogs (which show the words matching the
-engine settings). A word decides its engine settings; "custom" leaves them as they are, so a
-script that sets the layer itself keeps working. Standard library only, Python 2.7 compatible.
+One table, read by the settings table (the choices every front end offers), and one rule, settle(),
+that every front end and the worker's validation apply: a word decides its engine settings unless
+those were set by hand, "custom" leaves them as they are (a script that sets the layer itself
+keeps working), and a network comes with its layer. Standard library only, Python 2.7 compatible.
 """
 from collections import namedtuple
 

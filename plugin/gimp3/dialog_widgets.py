@@ -142,6 +142,7 @@ class PreviewPane(object):
         self.estimate.set_text(text)
 
     def allow_run(self, allowed):
+        self.button.set_sensitive(allowed and self.pixels is not None)
         self.dialog.set_response_sensitive(Gtk.ResponseType.OK, allowed)
 
 

@@ -1,6 +1,6 @@
 """The client and plugin_support at work under a real Python 2.7, the Python of GIMP 2.10's plug-ins.
 
-(That every stdlib-only module compiles under 2.7 is tests/gimp2/test_gimp2_py27_compiles.py.)
+(That every plug-in-side module imports under 2.7 is tests/gimp2/test_gimp2_py27_imports.py.)
 """
 import json
 import os
