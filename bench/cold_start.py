@@ -5,6 +5,9 @@ python bench/cold_start.py  prints one JSON line: seconds from starting the work
 built, first step done), and, for a second dream on the same running worker, from its request to
 its first progress event (what a worker kept warm between dreams would give).
 
+Then the same for the command line: seconds from starting `inceptionism dream` on a 768² picture
+to its first progress output (the bar appears with the first step).
+
 Twice: with random weights (what the tests run: seeded initialisation and batch-norm
 calibration), and as an artist's worker runs, from a GoogLeNet weights file (the keys and size
 of the published one, random values), read, checksummed and loaded; the only difference is that
@@ -45,6 +48,24 @@ def timed_worker(command, env):
     return hello, cold, warm
 
 
+def cli_first_progress(env, folder):
+    """Seconds from starting a command-line dream of a 768² picture to its first progress bar."""
+    picture = os.path.join(folder, "in.png")
+    if not os.path.exists(picture):
+        subprocess.check_call([sys.executable, "-c", "import sys, numpy; from inceptionism "
+                               "import images; images.write_image(sys.argv[1], numpy.full("
+                               "(768, 768, 3), 128, numpy.uint8))", picture], env=env)
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "inceptionism", "dream", picture,
+                                os.path.join(folder, "out.png"), "--iterations", "1"],
+                               env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    process.stderr.read(1)
+    seconds = time.perf_counter() - started
+    process.kill()
+    process.wait()
+    return seconds
+
+
 def make_stand_in(home):
     """A GoogLeNet weights file where the installed one would be, in home's weights folder."""
     import torch
@@ -69,10 +90,11 @@ def main():
     if sys.argv[1:2] == ["--stand-in-worker"]:
         return stand_in_worker()
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "core"))
-    random_weights = timed_worker([sys.executable, "-m", "inceptionism.worker"],
-                                  dict(env, INCEPTIONISM_RANDOM_WEIGHTS="1"))
+    random_env = dict(env, INCEPTIONISM_RANDOM_WEIGHTS="1")
+    random_weights = timed_worker([sys.executable, "-m", "inceptionism.worker"], random_env)
     home = tempfile.mkdtemp(prefix="inceptionism-bench-")
     try:
+        cli = cli_first_progress(random_env, home)
         file_env = dict(env, INCEPTIONISM_HOME=home)
         file_env.pop("INCEPTIONISM_RANDOM_WEIGHTS", None)
         subprocess.check_call([sys.executable, __file__, "--make-stand-in"], env=file_env)
@@ -80,7 +102,7 @@ def main():
     finally:
         shutil.rmtree(home)
     names = ("hello_s", "first_progress_s", "warm_first_progress_s")
-    result = dict(zip(names, random_weights))
+    result = dict(zip(names, random_weights), cli_first_progress_s=cli)
     result.update(("file_" + name, value) for name, value in zip(names, from_file))
     print(json.dumps(result))
 

@@ -25,7 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "core"))
 
 from inceptionism import catalogue, models  # noqa: E402
-from inceptionism.dream import tile_spans  # noqa: E402
+from inceptionism.dream import step_tile, tile_spans  # noqa: E402
 
 
 class _Reached(Exception):
@@ -90,6 +90,7 @@ def make_step(image, network, step_size, jitter, rng, tile_size, tiled=False):
     """
     dy, dx = rng.randint(-jitter, jitter), rng.randint(-jitter, jitter)
     offsets = rng.randrange(tile_size), rng.randrange(tile_size)
+    tiled = tiled and step_tile(tuple(image.shape[-2:]), tile_size) < max(image.shape[-2:])
     if not tiled:
         shifted = torch.roll(image, (dy, dx), dims=(2, 3)).detach().requires_grad_(True)
         network.objective(shifted).backward()

@@ -7,9 +7,11 @@ Mordvintsev, Olah & Tyka, "Inceptionism" (2015), and google/deepdream's dream.ip
 - octaves dream a small copy first and carry only the detail the dream added up to the next,
   larger copy, so shapes grow larger than the network's field of view;
 - large pictures get their gradient tile by tile (TensorFlow's DeepDream tutorial), the tile grid
-  at a new random offset every step so no seam stays in one place long enough to show.
-Speed (docs/performance.md): steps work in place on one gradient buffer per octave, and the
-jitter and the tiles are read through wrapped indices, never a shifted copy of the picture.
+  at a new random offset every step so no seam stays in one place long enough to show; a picture
+  of up to WHOLE_PICTURE_TILES tiles' area is one tile (tiles are there to bound memory).
+Speed (docs/performance.md): steps work in place on one gradient buffer per octave; the tiles
+of a tiled picture are read through wrapped indices, never a shifted copy of the picture, and
+an untiled picture is jittered with one roll.
 No I/O here: progress and cancellation come in as callables.
 """
 import random
@@ -23,6 +25,12 @@ from .errors import Cancelled
 
 # The numbers that shape a dream (the settings table's dream settings, in engine units).
 Recipe = namedtuple("Recipe", "octaves octave_scale iterations step_size jitter tile_size")
+
+# A picture of up to this many tiles' area is dreamed whole: its activations take at most as
+# much memory as this many tiles' (about 0.6 KB per pixel in float32, so 0.6 GB at 1024² with
+# 512-pixel tiles), and one large convolution is faster than several small ones with indexed
+# copies between them (docs/performance.md). Lowering the tile size lowers this bound too.
+WHOLE_PICTURE_TILES = 4
 
 
 def deep_dream(image, network, objective, recipe, seed=0, mask=None, progress=None,
@@ -60,6 +68,7 @@ def ascent_step(image, grad, network, objective, recipe, rng, weight=None):
     shift = (rng.randint(-recipe.jitter, recipe.jitter), rng.randint(-recipe.jitter, recipe.jitter))
     tile = max(recipe.tile_size, network.min_size)
     offset = (rng.randrange(tile), rng.randrange(tile))
+    tile = step_tile(tuple(image.shape[-2:]), tile)
     gradient(image, network, objective, tile, offset, shift, out=grad)
     mean = torch.linalg.vector_norm(grad, 1) / grad.numel()  # mean |grad|, no temporary
     grad.mul_(recipe.step_size / mean.clamp_min(1e-30))  # a flat gradient: no move
@@ -68,16 +77,29 @@ def ascent_step(image, grad, network, objective, recipe, rng, weight=None):
     image.add_(grad).clamp_(0.0, 1.0)
 
 
+def step_tile(size, tile):
+    """The tile side a step uses: the whole picture where its area is within
+    WHOLE_PICTURE_TILES tiles of side tile, else tile."""
+    if size[0] * size[1] <= WHOLE_PICTURE_TILES * tile * tile:
+        return max(size)
+    return tile
+
+
 def gradient(image, network, objective, tile_size, offset=(0, 0), shift=(0, 0), out=None):
     """d objective / d normalised input of the picture rolled by shift, rolled back; tile by tile.
 
     Tiles are read from and written to the picture through wrapped indices, so the roll costs
     no copy of the picture and memory stays one tile deep. Each tile's objective is weighted by
     its share of the picture, so for objectives that are means over positions the tiles add up
-    to the whole picture's objective.
+    to the whole picture's objective. One tile for the whole picture is a plain roll instead
+    (contiguous copies, cheaper than gathering through indices).
     """
     out = torch.empty_like(image) if out is None else out
     height, width = image.shape[-2:]
+    if max(tile_size, network.min_size) >= max(height, width):
+        rolled = network.normalise(torch.roll(image, shift, (2, 3))).detach().requires_grad_(True)
+        grad = torch.autograd.grad(objective(network(rolled)), rolled)[0]
+        return out.copy_(torch.roll(grad, (-shift[0], -shift[1]), (2, 3)))
     for rows in _tile_indices(height, tile_size, offset[0], shift[0], network, image.device):
         for cols in _tile_indices(width, tile_size, offset[1], shift[1], network, image.device):
             tile = image[:, :, rows[:, None], cols]

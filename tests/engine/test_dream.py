@@ -157,3 +157,39 @@ def test_a_large_dream_holds_few_copies_of_the_picture():
     environment = dict(os.environ, MALLOC_MMAP_THRESHOLD_="1048576", PYTHONPATH=paths)
     copies = subprocess.check_output([sys.executable, MEMORY_PROBE, "3000"], env=environment)
     assert float(copies) < 3
+
+
+def test_a_picture_within_four_tiles_area_is_one_tile_and_a_larger_one_is_tiled():
+    assert dream.WHOLE_PICTURE_TILES == 4
+    assert dream.step_tile((100, 100), 50) == 100  # four tiles' area: one tile
+    assert dream.step_tile((40, 250), 50) == 250  # a strip of the same area too
+    assert dream.step_tile((101, 100), 50) == 50  # more: tiles of the given side
+    assert dream.step_tile((20, 20), 50) == 20
+
+
+class ShapesSeen(object):
+    """A network that remembers the shape of every tile it is shown."""
+
+    def __init__(self, network):
+        self.network, self.min_size, self.shapes = network, network.min_size, []
+
+    def normalise(self, pixels):
+        return self.network.normalise(pixels)
+
+    def __call__(self, normalised):
+        self.shapes.append(tuple(normalised.shape[-2:]))
+        return self.network(normalised)
+
+
+@pytest.mark.parametrize("side,tile,tiles_per_step", [(64, 32, 1), (66, 32, 9)])
+def test_a_dream_takes_each_steps_gradient_whole_where_the_picture_fits_four_tiles(
+        network, make_picture, side, tile, tiles_per_step):
+    seen = ShapesSeen(network)
+    picture = as_tensor(make_picture(side, side, 3, "float32"))
+    recipe = RECIPE._replace(octaves=1, iterations=2, tile_size=tile)
+    dream.deep_dream(picture, seen, objectives.layer_l2("inception3a"), recipe)
+    assert len(seen.shapes) == 2 * tiles_per_step
+    if tiles_per_step == 1:
+        assert set(seen.shapes) == {(side, side)}
+    else:
+        assert max(max(shape) for shape in seen.shapes) <= tile
