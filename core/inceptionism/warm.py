@@ -69,7 +69,10 @@ def relay(path, options, idle_s, stdin, stdout):
     bytes both ways until it closes the connection; returns the exit status.
 
     Unusable: the folder or the socket cannot be trusted; nothing was read from stdin yet."""
-    private_folder(path)
+    try:
+        private_folder(path)
+    except OSError as exc:
+        raise Unusable("cannot make %s private: %s" % (os.path.dirname(path), exc))
     for _ in range(ATTEMPTS):
         connection = _connect(path)
         if connection is None:
