@@ -24,6 +24,7 @@ MAX_SIDE = 1 << 19  # GIMP's own largest image side
 MAX_TYPE_CHARS = 64
 MAX_ID = 1 << 53  # ids stay exact in every JSON reader
 ECHO_CHARS = 200  # at most this much of anything the other side sent is echoed in messages
+SETTINGS_MESSAGE_CHARS = 1000  # a setting's message may list every choice (all the layers)
 CHUNK_BYTES = 1 << 20
 
 # Bytes per sample of each pixel dtype on the wire (little-endian).
@@ -216,7 +217,7 @@ def checked_settings(procedure, values, changed=None):
     try:
         return settings.validate(procedure, values, changed)
     except (ValueError, OverflowError) as exc:  # OverflowError: an infinite whole number
-        text = clip(str(exc))
+        text = clip(str(exc), SETTINGS_MESSAGE_CHARS)
         raise errors.InceptionismError("bad-settings", text[:1].upper() + text[1:] + ".")
 
 

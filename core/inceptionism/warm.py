@@ -69,7 +69,10 @@ def relay(path, options, idle_s, stdin, stdout):
     bytes both ways until it closes the connection; returns the exit status.
 
     Unusable: the folder or the socket cannot be trusted; nothing was read from stdin yet."""
-    private_folder(path)
+    try:
+        private_folder(path)
+    except OSError as exc:
+        raise Unusable("cannot make %s private: %s" % (os.path.dirname(path), exc))
     for _ in range(ATTEMPTS):
         connection = _connect(path)
         if connection is None:
@@ -96,18 +99,23 @@ def relay(path, options, idle_s, stdin, stdout):
 
 
 def private_folder(path):
-    """Make the folder of path (run/) inside the data folder, both only this user's; Unusable
-    if either belongs to someone else or others may write to it (they could swap the socket)."""
+    """Make the folder of path (run/, 0700) inside the data folder. Unusable if either belongs to
+    someone else, or if others may write to run/ (they could have swapped the socket). A data
+    folder of ours that the group may write to (made under a umask of 002) is tightened."""
     folder = os.path.dirname(path)
     paths.make_private_dir(folder)
-    for place, follow in ((os.path.dirname(folder), True), (folder, False)):
-        info = os.stat(place) if follow else os.lstat(place)
+    data, run = os.stat(os.path.dirname(folder)), os.lstat(folder)
+    for place, info in ((os.path.dirname(folder), data), (folder, run)):
         if not stat.S_ISDIR(info.st_mode):
             raise Unusable("%s is not a folder" % place)
         if info.st_uid != os.getuid():
             raise Unusable("%s belongs to another user (uid %d)" % (place, info.st_uid))
-        if info.st_mode & 0o022:
-            raise Unusable("others may write to %s (mode %o)" % (place, stat.S_IMODE(info.st_mode)))
+    if run.st_mode & 0o022:
+        raise Unusable("others may write to %s (mode %o)" % (folder, stat.S_IMODE(run.st_mode)))
+    if data.st_mode & 0o022:
+        os.chmod(os.path.dirname(folder), stat.S_IMODE(data.st_mode) & ~0o022)
+    if run.st_mode & 0o077:
+        os.chmod(folder, 0o700)
 
 
 class start_lock(object):

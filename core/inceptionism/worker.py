@@ -183,6 +183,7 @@ class Session(object):
                 reply, data = handler(self, request, payload)
             else:
                 with self._turns.turn(self):
+                    self._last_progress = (0.0, "", None)  # no longer waiting
                     reply, data = handler(self, request, payload)
         except Exception as exc:  # every failure must reach the plug-in as an error frame
             error = as_inceptionism_error(exc)

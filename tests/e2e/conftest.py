@@ -57,3 +57,24 @@ def dream_dialog_without_network():
     and none are installed."""
     return open_dream_dialog("dream-dialog-no-network.png", GREYED_OUT,
                              {"INCEPTIONISM_RANDOM_WEIGHTS": "0"})
+
+
+@pytest.fixture(scope="module")
+def two_at_once():
+    """The Dream dialog open on one image with its preview shown, and meanwhile a second GIMP
+    dreaming on another image: the second dream's outcome, the engine's log, the screenshot."""
+    session = gimp_session()
+    try:
+        shot = os.path.join(session.out_dir, "two-at-once.png")
+        launch = session.dialog_screenshot(
+            "dream", shot, PREVIEW_SHOWN, wait_s=300, meanwhile=recorded.SECOND_DREAM,
+            env={"INCEPTIONISM_E2E_SETTINGS": json.dumps(recorded.FAST["dream"])})
+        second = os.path.join(session.out_dir, "second_dream.json")
+        outcome = None
+        if os.path.exists(second):
+            with open(second) as handle:
+                outcome = json.load(handle)
+        yield {"launch": launch, "log": session.engine_log(), "second": outcome,
+               "shot": shot if os.path.exists(shot) else None}
+    finally:
+        session.close()

@@ -73,12 +73,14 @@ class GimpSession(object):
         return Launch(process.returncode, process.stdout.decode("utf-8", "replace"),
                       process.stderr.decode("utf-8", "replace"), self.out_dir)
 
-    def dialog_screenshot(self, procedure, shot, ready=None, wait_s=60, env=None):
+    def dialog_screenshot(self, procedure, shot, ready=None, wait_s=60, meanwhile=None, env=None):
         """Open procedure's dialog in GIMP 3 with a screen (Xvfb), capture the whole screen into
         shot (a host path under out_dir) and the windows' geometry into shot + ".json"
         (in_gimp/window_geometry.py), then stop GIMP. The capture is taken once the engine's
         log has a line matching the grep pattern ready (e.g. the preview shown), or after wait_s
-        seconds; there is no window manager: the dialog sits at the top left."""
+        seconds; there is no window manager: the dialog sits at the top left. meanwhile: a
+        script (host path) a second GIMP (gimp-console) runs while the dialog is open, before
+        the capture, with env added to the environment."""
         script = os.path.join(HERE, "in_gimp", "open_dialog.py")
         gimp = "gimp-3.0 --no-splash --batch-interpreter python-fu-eval -b %s" % shlex.quote(
             "exec(open(%r).read())" % script)
@@ -87,12 +89,16 @@ class GimpSession(object):
         geometry = "python3 %s %s" % (shlex.quote(os.path.join(HERE, "in_gimp",
                                                                 "window_geometry.py")),
                                       shlex.quote(self.inside(shot) + ".json"))
-        steps = ("%s & for second in $(seq %d); do %ssleep 1; done; sleep 3; "
-                 "import -window root %s; %s; kill $!" % (gimp, wait_s, until,
+        second = ""
+        if meanwhile:
+            second = ("gimp-console-3.0 -n -i --batch-interpreter python-fu-eval -b %s --quit; "
+                      % shlex.quote("exec(open(%r).read())" % meanwhile))
+        steps = ("%s & for second in $(seq %d); do %ssleep 1; done; %ssleep 3; "
+                 "import -window root %s; %s; kill $!" % (gimp, wait_s, until, second,
                                                           shlex.quote(self.inside(shot)),
                                                           geometry))
         return self.launch(["xvfb-run", "-a", "-s", "-screen 0 1280x900x24", "bash", "-c", steps],
-                           dict({"INCEPTIONISM_DIALOG": procedure}, **(env or {})))
+                           dict(env or {}, INCEPTIONISM_DIALOG=procedure))
 
     def engine_log(self):
         """What the plug-in and the worker appended to the log so far."""

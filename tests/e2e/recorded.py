@@ -13,6 +13,7 @@ import gimp3
 
 CASES_SCRIPT = os.path.join(gimp3.HERE, "in_gimp", "cases.py")
 DYING_WORKER = os.path.join(gimp3.HERE, "dying_worker.py")
+SECOND_DREAM = os.path.join(gimp3.HERE, "in_gimp", "second_dream.py")
 # The lightest settings of each procedure; a case may add its own (start from noise or layer).
 FAST = {
     "dream": {"layer": "conv2", "octaves": 1, "iterations": 2, "step-size": 0.03},

@@ -146,7 +146,7 @@ def test_a_4_mb_setting_is_clipped_in_the_message_and_the_log(worker_env):
     request = dict(dream_request(1), settings={"layer": huge}, id=5)
     frames = exchange(worker_env, frame(request, TINY_PIXELS) + PING)
     error = error_then_pong(frames)
-    assert error["code"] == "bad-settings" and len(error["message"]) < 1000
+    assert error["code"] == "bad-settings" and len(error["message"]) < 1100
     with io.open(worker_env["INCEPTIONISM_HOME"] + "/inceptionism.log", encoding="utf-8") as log:
         assert len(log.read()) < 10000
 

@@ -216,6 +216,16 @@ def test_a_run_folder_others_may_write_to_is_not_used(warm_env):
         assert "others may write to" in log.read()
 
 
+def test_a_data_folder_the_group_may_write_to_is_tightened_not_refused(tmp_path):
+    """umask 002 (common on Debian and Ubuntu) made earlier data folders 0775."""
+    data = tmp_path / "data"
+    data.mkdir()
+    os.chmod(str(data), 0o775)
+    warm.private_folder(str(data / "run" / "worker.sock"))
+    assert stat.S_IMODE(os.stat(str(data)).st_mode) == 0o755
+    assert stat.S_IMODE(os.stat(str(data / "run")).st_mode) == 0o700
+
+
 def test_a_run_folder_of_another_user_is_refused(tmp_path, monkeypatch):
     path = str(tmp_path / "run" / "worker.sock")
     os.makedirs(os.path.dirname(path), 0o700)
