@@ -10,7 +10,6 @@ engine on the tests' own Python, random weights, kept warm as install.py sets it
 """
 import glob
 import hashlib
-import json
 import os
 import shlex
 import shutil
@@ -41,9 +40,9 @@ def sources_dir():
     """../shared/gimp210 beside the repository (a worktree: beside its main checkout)."""
     candidates = [os.environ.get("INCEPTIONISM_GIMP210_SOURCES"),
                   os.path.join(os.path.dirname(REPO), "shared", "gimp210")]
-    common = subprocess.run(["git", "-C", REPO, "rev-parse", "--path-format=absolute",
-                             "--git-common-dir"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL).stdout.decode().strip()
+    common = shutil.which("git") and subprocess.run(
+        ["git", "-C", REPO, "rev-parse", "--path-format=absolute", "--git-common-dir"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.decode().strip()
     if common:
         candidates.append(os.path.join(os.path.dirname(os.path.dirname(common)), "shared",
                                        "gimp210"))
@@ -161,14 +160,17 @@ class Gimp210Session(object):
                    PYTHONPATH=os.path.join(REPO, "core"))
         return env
 
-    def batch(self, script, env=None):
-        """Run a Python 2.7 script in gimp-console-2.10 (python-fu-eval), then quit; GIMP exits
-        0 whatever happened, so the script writes what it found into out_dir."""
-        copy = os.path.join(self.run_dir, os.path.basename(script))
-        shutil.copyfile(script, copy)
-        code = "execfile(%r)" % self.inside(copy)
+    def batch(self, scripts, env=None):
+        """Run Python 2.7 scripts one after the other in one gimp-console-2.10 (python-fu-eval),
+        then quit; GIMP exits 0 whatever happened, so the scripts write what they found into
+        out_dir."""
         command = ["timeout", str(GIMP_TIMEOUT_S - 30), "gimp-console-2.10", "-i", "-d", "-f",
-                   "--batch-interpreter", "python-fu-eval", "-b", code, "-b", "pdb.gimp_quit(0)"]
+                   "--batch-interpreter", "python-fu-eval"]
+        for script in scripts:
+            copy = os.path.join(self.run_dir, os.path.basename(script))
+            shutil.copyfile(script, copy)
+            command += ["-b", "execfile(%r)" % self.inside(copy)]
+        command += ["-b", "pdb.gimp_quit(0)"]
         variables = dict(self.environment(), **(env or {}))
         chrooted = ["chroot", self.root, "/usr/bin/env", "-i"] + [
             "%s=%s" % kv for kv in sorted(variables.items())] + command
@@ -213,8 +215,3 @@ def install_plugin(home, gimp_dir, engine_home, worker_command):
     env.pop("XDG_CONFIG_HOME", None)
     installed = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert installed.returncode == 0, "install.py failed:\n" + installed.stdout.decode()
-
-
-def read_json(path):
-    with open(path) as handle:
-        return json.load(handle)

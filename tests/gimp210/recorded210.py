@@ -17,13 +17,14 @@ import gimp210
 from real_gimp import ADVANCED_NETWORK, CASES, FAST, read_results, read_traces
 
 BATCH = os.path.join(gimp210.HERE, "in_gimp", "batch.py")
+PROBE = os.path.join(gimp210.HERE, "in_gimp", "probe.py")
 SPY = os.path.join(gimp210.HERE, "spy", "usercustomize.py")
 REPO_E2E = os.path.join(gimp210.REPO, "tests", "e2e")
 MISSING_WORKER = ["/nonexistent/inceptionism-venv/bin/python", "-m", "inceptionism.worker"]
 MARKER = re.compile(r"^INCEPTIONISM-CASE-(START|END) (\w+)$", re.M)
 WARNING = re.compile(r"^[^\n]*?-Warning: (.*)$", re.M)
 
-Run = namedtuple("Run", "registered cases out_dir traces log pluginrc stderr")
+Run = namedtuple("Run", "registered cases out_dir traces log pluginrc stderr probe")
 
 SELECTION = {"selection": ["rectangle", [8, 6, 24, 20]]}
 LAYER_AT_OFFSETS = {"size": [40, 30], "offsets": [10, 8]}
@@ -115,8 +116,11 @@ def record_all_cases(session):
         json.dump(cases, handle)
     trace = os.path.join(session.run_dir, "trace.txt")
     install_spy(session.home)
-    launch = session.batch(BATCH, {"INCEPTIONISM_E2E_CASES": session.inside(cases_file),
-                                   "INCEPTIONISM_E2E_TRACE": session.inside(trace)})
+    probe = os.path.join(session.out_dir, "probe.json")
+    launch = session.batch([BATCH, PROBE], {
+        "INCEPTIONISM_E2E_CASES": session.inside(cases_file),
+        "INCEPTIONISM_E2E_TRACE": session.inside(trace),
+        "INCEPTIONISM_PROBE_OUT": session.inside(probe)})
     results = read_results(launch)
     assert results["registered"], "GIMP did not register the plug-in:\n" + launch.stderr
     for name, message in messages(launch.stderr).items():
@@ -125,7 +129,7 @@ def record_all_cases(session):
     with open(os.path.join(session.gimp_dir, "pluginrc"), errors="replace") as handle:
         pluginrc = handle.read()
     return Run(results["registered"], results["cases"], launch.out_dir, read_traces(trace),
-               session.engine_log(), pluginrc, launch.stderr)
+               session.engine_log(), pluginrc, launch.stderr, read_json(probe))
 
 
 def resolve_worker(session, worker):
@@ -157,3 +161,11 @@ def messages(stderr):
                 WARNING.findall(stderr[start:marker.start()])) or None
             start = None
     return found
+
+
+def read_json(path):
+    """A file the launch wrote; None when it wrote none (the tests that need it say so)."""
+    if not os.path.exists(path):
+        return None
+    with open(path) as handle:
+        return json.load(handle)

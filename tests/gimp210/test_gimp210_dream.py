@@ -112,6 +112,14 @@ def test_refusals_are_one_clear_message_and_leave_the_image_alone(gimp210_run, n
     assert_refused(gimp210_run, name, words)
 
 
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_a_refusal_shows_the_artist_one_message(gimp210_run, name):
+    """What GIMP 2.10 shows (headless: prints) for the plug-in: one message, not one a layer
+    of the code it passed through."""
+    message = gimp210_run.cases[name]["message"]
+    assert message and "\n" not in message, message
+
+
 @pytest.mark.xfail(strict=True, reason="issue 15 item 2")
 def test_network_vgg16_under_advanced_reaches_the_engine_with_its_default_layer(gimp210_run):
     """An artist sets Network = VGG16 under Advanced and leaves the rest as the dialog has it:
