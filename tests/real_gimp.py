@@ -7,7 +7,10 @@ raw pixel dumps, and the spy's trace of every call that changed an image. Their 
 records with the checks below and expect what the tables below say, so a case, or what is
 expected of it, cannot differ between the two without a reason written here.
 tests/gimp210/test_real_gimp_cases.py fails when a harness runs a case this table does not list
-for it, or misses one it does.
+for it, or misses one it does, or a procedure has no cases in one of them. A new case (or a new
+procedure's cases) goes here, into tests/e2e/in_gimp/cases.py (CASES) and into
+tests/gimp210/recorded210.py (SPECS); both batches call procedures by name and record whatever
+layers or images appear, so neither needs more.
 """
 import json
 import os
@@ -37,6 +40,7 @@ CASES = {
     "transparency": ("dream", BOTH),
     "gray": ("dream", BOTH),
     "high_bit_depth": ("dream", (GIMP3,)),
+    "high_bit_depth_at_8_bits": ("dream", (GIMP210,)),
     "several_drawables": ("dream", (GIMP3,)),
     "in_words": ("dream", BOTH),
     "indexed": ("dream", BOTH),
@@ -58,6 +62,7 @@ CASES = {
 }
 ONE_HARNESS_ONLY = {
     "high_bit_depth": "GIMP 2.10 hands plug-ins 8-bit pixels; the plug-in dreams at 8 bits there",
+    "high_bit_depth_at_8_bits": "as high_bit_depth: GIMP 2.10's own case",
     "several_drawables": "a GIMP 2.10 procedure takes one drawable",
     "worker_disconnects": "only the GIMP 2.10 root reaches its worker through a socket (the "
                           "remote-worker path); GIMP 3 covers a dying worker with zoom_worker_dies",
@@ -77,6 +82,7 @@ DREAMED = {
     "transparency": ([0, 0], [64, 48]),
     "gray": ([0, 0], [64, 48]),
     "high_bit_depth": ([0, 0], [64, 48]),
+    "high_bit_depth_at_8_bits": ([0, 0], [64, 48]),
     "several_drawables": ([0, 0], [64, 48]),
 }
 FEATHERED = ("feathered_ellipse",)

@@ -40,6 +40,7 @@ SPECS = {
     "offsets": (dict(LAYER_AT_OFFSETS, selection=["rectangle", [0, 0, 30, 24]]), {}, None),
     "transparency": ({"alpha": True}, {}, None),
     "gray": ({"mode": "gray"}, {}, None),
+    "high_bit_depth_at_8_bits": ({"precision": "u16"}, {}, None),
     "in_words": ({}, {"depth": "animals", "detail": "fine", "strength": "subtle"}, None),
     "indexed": ({"indexed": True}, {}, None),
     "layer_group": ({"in_group": True}, {}, None),

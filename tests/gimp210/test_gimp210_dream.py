@@ -95,6 +95,14 @@ def test_a_gray_layer_stays_gray(gimp210_run):
     assert (layer["type"], layer["bpp"]) == ("gray-image", 1)
 
 
+def test_high_bit_depth_is_dreamed_at_8_bits(gimp210_run):
+    """GIMP 2.10 hands the plug-in 8-bit pixels of a 16-bit image (the plug-in does not ask for
+    more): the new layer holds 8-bit values widened to 16 bits, multiples of 257."""
+    values = pixels(gimp210_run, new_layer(gimp210_run, "high_bit_depth_at_8_bits")["pixels"])
+    assert values.dtype == np.uint16 and (values % 257 == 0).all()
+    assert len(np.unique(values)) > 1
+
+
 @pytest.mark.parametrize("name", DREAMED)
 def test_the_recipe_parasite_says_how_the_layer_was_made(gimp210_run, name):
     layer = new_layer(gimp210_run, name)

@@ -10,7 +10,8 @@ import sys
 
 import gimp
 from gimpfu import (CHANNEL_OP_REPLACE, GRAY, GRAY_IMAGE, GRAYA_IMAGE, INDEXED_IMAGE,
-                    NORMAL_MODE, RGB, RGB_IMAGE, RGBA_IMAGE, WHITE_FILL, pdb)
+                    NORMAL_MODE, PRECISION_U8_GAMMA, PRECISION_U16_GAMMA, RGB, RGB_IMAGE,
+                    RGBA_IMAGE, WHITE_FILL, pdb)
 
 OUT = os.environ["INCEPTIONISM_E2E_OUT"]
 CASES = json.load(open(os.environ["INCEPTIONISM_E2E_CASES"]))
@@ -23,7 +24,9 @@ LAYER_TYPES = {("rgb", False): RGB_IMAGE, ("rgb", True): RGBA_IMAGE,
 # GIMP 3's nicks for the layer types, as the GIMP 3 harness records them.
 TYPE_NICKS = {RGB_IMAGE: "rgb-image", RGBA_IMAGE: "rgba-image", GRAY_IMAGE: "gray-image",
               GRAYA_IMAGE: "graya-image", INDEXED_IMAGE: "indexed-image", 5: "indexeda-image"}
-FORMATS = {1: "Y' u8", 2: "Y'A u8", 3: "R'G'B' u8", 4: "R'G'B'A u8"}
+MODELS = {1: "Y'", 2: "Y'A", 3: "R'G'B'", 4: "R'G'B'A"}
+# GIMP 2.10 hands even a plug-in that never asks for it the image's own precision.
+SAMPLE_TYPES = {PRECISION_U8_GAMMA: ("u8", 1), PRECISION_U16_GAMMA: ("u16", 2)}
 
 
 def pattern(width, height, channels, alpha):
@@ -58,9 +61,12 @@ def build(spec):
         select(image, CHANNEL_OP_REPLACE, *rect)
     if spec.get("feather"):
         pdb.gimp_selection_feather(image, spec["feather"])
+    if spec.get("precision") == "u16":
+        pdb.gimp_image_convert_precision(image, PRECISION_U16_GAMMA)
+        drawable = layer = gimp.Item.from_id(layer.ID)
     if spec.get("indexed"):
         pdb.gimp_image_convert_indexed(image, 0, 0, 16, False, False, "")
-        # pygimp keeps the layer's tiles at their old depth: ask for the layer anew
+        # pygimp keeps the layer's tiles in their old format: ask for the layer anew
         drawable = layer = gimp.Item.from_id(layer.ID)
     if spec.get("white_layer_above"):
         drawable = gimp.Layer(image, "Other", WIDTH, HEIGHT, RGB_IMAGE, 100, NORMAL_MODE)
@@ -110,7 +116,15 @@ def read(drawable, x, y, width, height):
 def dump(name, drawable, x, y, width, height):
     with open(os.path.join(OUT, name), "wb") as handle:
         handle.write(read(drawable, x, y, width, height))
-    return {"file": name, "size": [width, height], "format": FORMATS[drawable.bpp]}
+    return {"file": name, "size": [width, height], "format": pixel_format(drawable)}
+
+
+def pixel_format(drawable):
+    """The babl name of what a pixel region of drawable holds."""
+    sample, size = SAMPLE_TYPES[drawable.image.precision]
+    if pdb.gimp_item_is_channel(drawable):
+        return "Y " + sample
+    return MODELS[drawable.bpp // size] + " " + sample
 
 
 def dump_drawable(name, drawable):
