@@ -1,7 +1,8 @@
 """The real GIMP 2.10 tests share one launch of gimp-console-2.10 (all cases, one batch).
 
 What it recorded is read like the GIMP 3 launch's, so the GIMP 3 tests' checks (tests/e2e) run
-on it too: they find it under their fixture's name, gimp_run.
+on it too: they find it under their fixture's name, gimp_run. The stubs' harness (tests/gimp2)
+lends its Python 2.7 and its way of passing a script's arguments.
 """
 import os
 import shutil
@@ -9,8 +10,8 @@ import sys
 
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                                "e2e"))
+TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path[:0] = [os.path.join(TESTS, "e2e"), os.path.join(TESTS, "gimp2")]
 import gimp210  # noqa: E402
 import recorded210  # noqa: E402
 

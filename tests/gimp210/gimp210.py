@@ -24,8 +24,6 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "inceptionism-tests")
 DEFAULT_ROOT = os.path.join(CACHE, "gimp210-root")
 STAMP_PREFIX = ".inceptionism-gimp210-root-"
-PLUGIN_FILE = "inceptionism-gimp2.py"
-LIB_FOLDER = "inceptionism-gimp2-lib"
 GIMP_TIMEOUT_S = 900
 WARM_S = 60  # the warm worker leaves this long after the launch's last run
 SOCKET_WAIT_S = 10.0
@@ -77,10 +75,9 @@ def ensure_root(root=None):
     stamp = os.path.join(root, STAMP_PREFIX + sources_digest(folder))
     if os.path.exists(stamp):
         return root
-    for old in glob.glob(os.path.join(root, STAMP_PREFIX + "*")):
+    if glob.glob(os.path.join(root, STAMP_PREFIX + "*")):
         print("GIMP 2.10 root %s was built from other sources: building it again" % root)
         shutil.rmtree(root)
-        break
     subprocess.check_call(["bash", os.path.join(folder, "build-root.sh"), root])
     open(stamp, "w").close()
     return root
@@ -90,7 +87,6 @@ class Relay(object):
     """socat serving a Unix socket with worker_command, one process per connection."""
 
     def __init__(self, socket_path, worker_command, env):
-        self.path = socket_path
         self.log = open(socket_path + ".log", "ab")
         serve = " ".join(shlex.quote(word) for word in worker_command)
         self.process = subprocess.Popen(
@@ -113,8 +109,8 @@ class Gimp210Session(object):
     serve its worker sockets outside the root, and launches of gimp-console-2.10."""
 
     def __init__(self, root, relays):
-        """relays: {name: worker command} served at socket(name); the plug-in is installed
-        with the first one, "worker"."""
+        """relays: [(name, worker command)], each served at socket(name); the plug-in is
+        installed with the one named "worker"."""
         self.root = root
         self.run_dir = tempfile.mkdtemp(prefix="inceptionism-gimp210-", dir=os.path.join(root,
                                                                                        "tmp"))
@@ -148,10 +144,6 @@ class Gimp210Session(object):
     def inside(self, path):
         """Where a host path below the root is seen from inside it."""
         return "/" + os.path.relpath(path, self.root)
-
-    @property
-    def lib_dir(self):
-        return os.path.join(self.gimp_dir, "plug-ins", LIB_FOLDER)
 
     def worker_env(self):
         """This checkout's engine with random networks, outside the root."""

@@ -14,6 +14,7 @@ from collections import namedtuple
 from inceptionism import plugin_support, settings
 
 import gimp210
+import gimp2_run  # the stubs' harness: what a script passes, the same for the real GIMP 2.10
 from real_gimp import ADVANCED_NETWORK, CASES, FAST, read_results, read_traces
 
 BATCH = os.path.join(gimp210.HERE, "in_gimp", "batch.py")
@@ -78,24 +79,14 @@ def case_list():
             values, defaults = dict(FAST[procedure], **own), settings.defaults(procedure)
         cases.append({"name": name, "procedure": procedure, "pdb_name": PDB_NAME[procedure],
                       "image": image, "settings": values, "worker": worker,
-                      "arguments": pdb_arguments(procedure, dict(defaults, **values))})
+                      "arguments": gimp2_run.pdb_arguments(procedure,
+                                                           dict(defaults, **values))})
     return cases
 
 
 def dialog_defaults(procedure):
     """What GIMP 2.10's dialog starts from: the defaults the plug-in registered."""
     return dict((s.name, s.default) for s in settings.for_dialog(procedure))
-
-
-def pdb_arguments(procedure, values):
-    """What a script passes after image and drawable: table order, an option's index, 0/1."""
-    arguments = []
-    for setting in settings.for_procedure(procedure):
-        value = values[setting.name]
-        if setting.kind == "choice":
-            value = [nick for nick, _ in setting.choices].index(value)
-        arguments.append(int(value) if setting.kind == "bool" else value)
-    return arguments
 
 
 def worker_commands():

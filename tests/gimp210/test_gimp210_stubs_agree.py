@@ -6,15 +6,13 @@ cannot do, the interactive dialog, so they must not drift from the real thing.""
 import os
 import re
 import subprocess
-import sys
 
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-GIMP2_TESTS = os.path.join(os.path.dirname(HERE), "gimp2")
-sys.path.insert(0, GIMP2_TESTS)
-import py27  # noqa: E402
-from recorded210 import PROBE, read_json  # noqa: E402
+import py27
+from recorded210 import PROBE, read_json
+
+GIMP2_TESTS = os.path.dirname(os.path.abspath(py27.__file__))
 
 pytestmark = pytest.mark.gimp210
 

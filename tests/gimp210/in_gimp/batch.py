@@ -10,7 +10,7 @@ import sys
 
 import gimp
 from gimpfu import (CHANNEL_OP_REPLACE, GRAY, GRAY_IMAGE, GRAYA_IMAGE, INDEXED_IMAGE,
-                    NORMAL_MODE, PRECISION_U8_GAMMA, PRECISION_U16_GAMMA, RGB, RGB_IMAGE,
+                    INDEXEDA_IMAGE, NORMAL_MODE, PRECISION_U8_GAMMA, PRECISION_U16_GAMMA, RGB, RGB_IMAGE,
                     RGBA_IMAGE, WHITE_FILL, pdb)
 
 OUT = os.environ["INCEPTIONISM_E2E_OUT"]
@@ -23,9 +23,11 @@ LAYER_TYPES = {("rgb", False): RGB_IMAGE, ("rgb", True): RGBA_IMAGE,
                ("gray", False): GRAY_IMAGE, ("gray", True): GRAYA_IMAGE}
 # GIMP 3's nicks for the layer types, as the GIMP 3 harness records them.
 TYPE_NICKS = {RGB_IMAGE: "rgb-image", RGBA_IMAGE: "rgba-image", GRAY_IMAGE: "gray-image",
-              GRAYA_IMAGE: "graya-image", INDEXED_IMAGE: "indexed-image", 5: "indexeda-image"}
+              GRAYA_IMAGE: "graya-image", INDEXED_IMAGE: "indexed-image",
+              INDEXEDA_IMAGE: "indexeda-image"}
 MODELS = {1: "Y'", 2: "Y'A", 3: "R'G'B'", 4: "R'G'B'A"}
-# GIMP 2.10 hands even a plug-in that never asks for it the image's own precision.
+# This batch reads pixels in the image's own precision (bpp 6 for 16-bit RGB), while the
+# Inceptionism plug-in is handed 8 bits (the high_bit_depth_at_8_bits case checks that).
 SAMPLE_TYPES = {PRECISION_U8_GAMMA: ("u8", 1), PRECISION_U16_GAMMA: ("u16", 2)}
 
 
