@@ -6,21 +6,17 @@ import re
 import numpy as np
 import pytest
 
-from inceptionism import catalogue, errors, plugin_support, settings
-from recorded import (FAST, assert_one_undo_step, assert_placed_above, assert_recipe,
-                      assert_refused, assert_selected_pixels_changed, assert_source_untouched,
-                      new_layer, pixels, succeeded)
+from inceptionism import catalogue, plugin_support, settings
+from real_gimp import (FAST, FEATHERED, GIMP3, assert_one_undo_step, assert_placed_above,
+                       assert_recipe, assert_refused, assert_selected_pixels_changed,
+                       assert_source_untouched, new_layer, pixels, runs, succeeded)
+import real_gimp
 
 pytestmark = pytest.mark.gimp
 
-DREAMED = ["whole", "rectangle", "feathered_ellipse", "offsets", "transparency", "gray",
-           "high_bit_depth", "several_drawables"]
-REFUSED = {
-    "indexed": "Indexed-colour images",
-    "layer_group": "layer group",
-    "selection_outside_layer": "selection does not touch this layer",
-    "worker_missing": errors.CODES["worker-missing"],
-}
+DREAMED = runs(GIMP3, real_gimp.DREAMED)
+REFUSED = dict((name, real_gimp.REFUSED_WORDS[name]) for name in runs(
+    GIMP3, real_gimp.REFUSED_WORDS) if real_gimp.CASES[name][0] == "dream")
 
 
 def test_gimp_registers_every_procedure_with_the_settings_table_as_arguments(gimp_run):
@@ -58,18 +54,10 @@ def test_the_new_layer_sits_right_above_the_source(gimp_run, name):
     assert_placed_above(case, new_layer(gimp_run, name), case["source"]["id"])
 
 
-@pytest.mark.parametrize("name, offsets, size", [
-    ("whole", [0, 0], [64, 48]),
-    ("rectangle", [8, 6], [24, 20]),
-    ("offsets", [10, 8], [20, 16]),  # a 40x30 layer at (10, 8), selection (0, 0)-(30, 24)
-    ("transparency", [0, 0], [64, 48]),
-    ("gray", [0, 0], [64, 48]),
-    ("high_bit_depth", [0, 0], [64, 48]),
-    ("several_drawables", [0, 0], [64, 48]),
-])
-def test_the_new_layer_covers_exactly_the_selected_part(gimp_run, name, offsets, size):
+@pytest.mark.parametrize("name", [name for name in DREAMED if name not in FEATHERED])
+def test_the_new_layer_covers_exactly_the_selected_part(gimp_run, name):
     layer = new_layer(gimp_run, name)
-    assert (layer["offsets"], layer["size"]) == (offsets, size)
+    assert (layer["offsets"], layer["size"]) == tuple(real_gimp.DREAMED[name])
 
 
 def test_a_feathered_selection_becomes_the_new_layers_mask(gimp_run):
@@ -81,7 +69,7 @@ def test_a_feathered_selection_becomes_the_new_layers_mask(gimp_run):
                           pixels(gimp_run, layer["selection_under"]))
 
 
-@pytest.mark.parametrize("name", [n for n in DREAMED if n != "feathered_ellipse"])
+@pytest.mark.parametrize("name", [n for n in DREAMED if n not in FEATHERED])
 def test_hard_or_no_selections_need_no_mask(gimp_run, name):
     assert new_layer(gimp_run, name)["mask"] is None
 

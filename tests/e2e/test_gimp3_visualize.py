@@ -4,13 +4,12 @@ import numpy as np
 import pytest
 
 from inceptionism import plugin_support
-from recorded import (FAST, assert_one_undo_step, assert_placed_above, assert_recipe,
-                      assert_refused, assert_selected_pixels_changed, assert_source_untouched,
-                      new_layer, pixels)
+from real_gimp import (FAST, FROM_NOISE, REFUSED_WORDS, assert_one_undo_step, assert_placed_above,
+                       assert_recipe, assert_refused, assert_selected_pixels_changed,
+                       assert_source_untouched, new_layer, pixels)
 
 pytestmark = pytest.mark.gimp
 
-FROM_NOISE = {"visualize_noise": "rgb-image", "visualize_noise_gray": "gray-image"}
 ALL = sorted(FROM_NOISE) + ["visualize_selection"]
 SIZE = [FAST["visualize"]["width"], FAST["visualize"]["height"]]
 
@@ -63,4 +62,4 @@ def test_all_changes_are_one_undo_step(gimp_run, name):
 
 def test_an_indexed_image_is_refused_even_from_noise_and_left_alone(gimp_run):
     """A palette of a few colours would turn the picture into one flat colour."""
-    assert_refused(gimp_run, "visualize_noise_indexed", "Indexed-colour images")
+    assert_refused(gimp_run, "visualize_noise_indexed", REFUSED_WORDS["visualize_noise_indexed"])

@@ -1,40 +1,14 @@
 """Zoom dive in a real, headless GIMP 3: the frames go into a new image, one layer each, named for
 GIF export; the source image is left alone."""
-import re
-
-import numpy as np
 import pytest
 
 from inceptionism import errors
-from recorded import FAST, assert_recipe, assert_source_untouched, pixels, succeeded
+from real_gimp import (DIVES, FAST, FRAME_NAME, assert_recipe, assert_source_untouched, distance,
+                       dive, frames, pixels, shuffled, succeeded)
 
 pytestmark = pytest.mark.gimp
 
-DIVES = ["zoom_noise", "zoom_layer"]
 ALL = DIVES + ["zoom_worker_dies", "zoom_worker_missing"]
-FRAME_NAME = re.compile(r"^Frame (\d+) \((\d+)ms\) \(replace\)$")
-
-
-def dive(run, name):
-    """The one image the dive made, as recorded."""
-    images = run.cases[name]["new_images"]
-    assert len(images) == 1, "expected one new image, got %d" % len(images)
-    return images[0]
-
-
-def frames(run, image):
-    """The frames in play order (GIF export plays the bottom layer first)."""
-    return [pixels(run, layer["pixels"]).astype(int) for layer in reversed(image["layers"])]
-
-
-def distance(a, b):
-    return np.abs(a - b).mean()
-
-
-def shuffled(picture):
-    """The same pixel values at random places: noise with the picture's own colours."""
-    flat = picture.reshape(-1, picture.shape[-1])
-    return np.random.default_rng(0).permutation(flat).reshape(picture.shape)
 
 
 def test_the_zoom_procedure_returns_the_new_image(gimp_run):

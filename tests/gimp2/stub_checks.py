@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "stu
 
 import gimp  # noqa: E402
 import gimpfu  # noqa: E402
-from gimpenums import (ADD_MASK_SELECTION, CHANNEL_OP_REPLACE, GRAY, GRAY_IMAGE,  # noqa: E402
+from gimpenums import (ADD_MASK_SELECTION, CHANNEL_OP_REPLACE, GRAY,  # noqa: E402
                        PARASITE_PERSISTENT, PARASITE_UNDOABLE, PDB_FLOAT, PDB_IMAGE, PDB_INT32,
                        RGB_IMAGE, RUN_INTERACTIVE)
 from _gimp_pdb import returned_values  # noqa: E402
@@ -147,7 +147,7 @@ class LayersAndImages(unittest.TestCase):
         self.assertRaises(TypeError, gimp.Layer, None, "L", 4, 4)
         self.assertRaises(TypeError, gimp.Layer, self.image, "L", 4.0, 4)
         self.assertRaises(UnicodeEncodeError, gimp.Layer, self.image, u"Tr\xe4ume", 4, 4)
-        self.assertRaises(gimp.error, gimp.Layer, self.image, "L", 4, 4, GRAY_IMAGE)
+        self.assertRaises(gimp.error, gimp.Layer, self.image, "L", 4, 4, 99)
         self.assertEqual(gimp.Layer(self.image, u"Tr\xe4ume".encode("utf-8"), 4, 4).name,
                          "Tr\xc3\xa4ume")
 
@@ -198,8 +198,11 @@ class NewImagesAndDisplays(unittest.TestCase):
         display = gimp.Display(image)
         self.assertEqual(gimp.stub_displays()[-1], (display.ID, image.ID))
 
-    def test_a_layer_must_be_of_the_images_base_type(self):
-        self.assertRaises(gimp.error, gimp.Layer, gimp.Image(4, 4, GRAY), "L", 4, 4, RGB_IMAGE)
+    def test_a_layer_of_another_base_type_is_made_but_cannot_go_into_the_image(self):
+        image = gimp.Image(4, 4, GRAY)
+        layer = gimp.Layer(image, "L", 4, 4, RGB_IMAGE)
+        self.assertEqual(layer.bpp, 3)
+        self.assertRaises(gimp.error, image.insert_layer, layer)
 
     def test_position_zero_is_the_top_of_the_stack(self):
         image = gimp.Image(4, 4)

@@ -153,7 +153,9 @@ class Image(_ParasiteOwner):
         journal("undo_group_end", image=self.ID)
 
     def _insert(self, layer, parent, position, verb):
-        if layer.image is not self or layer._attached() or layer._is_mask:
+        """The layer must be of the image's base type here, not when made (real GIMP 2.10)."""
+        if layer.image is not self or layer._attached() or layer._is_mask or \
+                BASE_TYPE[layer.type] != self._base_type:
             raise error("could not %s layer (ID %d) to image (ID %d)" % (verb, layer.ID, self.ID))
         if parent is not None and (not isinstance(parent, GroupLayer) or parent.image is not self
                                    or not parent._attached()):
@@ -273,15 +275,21 @@ class Drawable(_ParasiteOwner):
 
     def mask_intersect(self):
         """(x, y, width, height) of selection and drawable; gimp.error when they do not meet."""
+        meet, rect = self._intersection()
+        if not meet:
+            raise error("could not get selection bounds of drawable (ID %d)" % self.ID)
+        return rect
+
+    def _intersection(self):
+        """(whether selection and drawable meet, (x, y, width, height)) as the core computes it:
+        where they do not meet, the width or height is zero or negative (real GIMP 2.10)."""
         found = self._selection_overlap()
         width, height = self._size
         if found is None:
-            return (0, 0, width, height)
+            return True, (0, 0, width, height)
         x1, y1 = max(found[0], 0), max(found[1], 0)
         x2, y2 = min(found[2], width), min(found[3], height)
-        if x2 <= x1 or y2 <= y1:
-            raise error("could not get selection bounds of drawable (ID %d)" % self.ID)
-        return (x1, y1, x2 - x1, y2 - y1)
+        return x2 > x1 and y2 > y1, (x1, y1, x2 - x1, y2 - y1)
 
     def _selection_overlap(self):
         """The selection's bounds in this drawable's coordinates, None when nothing is selected."""
@@ -370,7 +378,8 @@ class Layer(Drawable):
         width, height = as_int(width, "width"), as_int(height, "height")
         type, mode = as_int(type, "type"), as_int(mode, "mode")
         opacity = as_double(opacity, "opacity")
-        if BASE_TYPE.get(type) != image.base_type or not 0.0 <= opacity <= 100.0:
+        # GIMP 2.10 makes a layer of any known type in any image (an RGB layer in a gray one).
+        if type not in BASE_TYPE or not 0.0 <= opacity <= 100.0:
             raise error("could not create %dx%d layer '%s' of type %d on image (ID %d)"
                         % (width, height, name, type, image.ID))
         self._setup(image, name, width, height, type)
@@ -473,6 +482,18 @@ class GroupLayer(Layer):
         self._children = []
 
     layers = property(lambda self: list(self._children))
+    # A group is as large as what it holds: 1x1 at (0, 0) while empty (real GIMP 2.10).
+    width = property(lambda self: self._bounds()[2] - self._bounds()[0])
+    height = property(lambda self: self._bounds()[3] - self._bounds()[1])
+    offsets = property(lambda self: self._bounds()[:2])
+
+    def _bounds(self):
+        """(x1, y1, x2, y2) around the children, in image coordinates."""
+        if not self._children:
+            return (0, 0, 1, 1)
+        boxes = [child.offsets + (child.offsets[0] + child.width,
+                                  child.offsets[1] + child.height) for child in self._children]
+        return tuple(f(box[i] for box in boxes) for i, f in enumerate((min, min, max, max)))
 
     def get_pixel_rgn(self, *args, **kwargs):
         raise error("layer groups have no pixels of their own (ID %d)" % self.ID)
@@ -491,7 +512,9 @@ class Channel(Drawable):
         channel._layer = None
         return channel
 
-    offsets = property(lambda self: self._owner._offsets if self._is_mask else self._offsets)
+    # A mask takes its layer's offsets once added; before that it sits at (0, 0) (real GIMP 2.10).
+    offsets = property(lambda self: self._layer._offsets if self._layer is not None
+                       else self._offsets)
 
     def _attached(self):
         return self._is_selection or (self._layer is not None and self._layer._attached())

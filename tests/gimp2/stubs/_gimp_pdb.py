@@ -14,10 +14,8 @@ def _item_parent(item):
 
 
 def _mask_intersect(drawable):
-    try:
-        return (1,) + drawable.mask_intersect()
-    except error:
-        return (0, 0, 0, 0, 0)
+    meet, rect = drawable._intersection()
+    return (int(meet),) + rect
 
 
 def _selection_bounds(image):

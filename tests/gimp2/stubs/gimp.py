@@ -7,6 +7,15 @@ written down in the shared notes gimp-api.md (Part 1). What GIMP would reject ra
 Only what a filter plug-in touches is modelled; anything else is absent rather than guessed.
 Plug-ins see 8-bit data, as GIMP 2.10 gives plug-ins that do not enable precision.
 
+Checked against the real GIMP 2.10 (tests/gimp210/test_gimp210_stubs_agree.py runs the same
+calls through both). Where the two disagreed, the stubs were fixed to do what GIMP does:
+- a layer of another base type than the image's (RGB in a gray image) is made; inserting it
+  into that image is what fails;
+- a layer mask sits at (0, 0) until it is added to its layer, then takes the layer's offsets;
+- gimp-drawable-mask-intersect, where selection and drawable do not meet, returns 0 and the
+  unclipped intersection (a zero or negative width or height), not zeros;
+- a layer group is as large as the layers it holds (1x1 at (0, 0) while empty), not the image.
+
 Names starting with `stub_` are test hooks that GIMP does not have.
 """
 import json
