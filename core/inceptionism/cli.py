@@ -116,8 +116,6 @@ def dream_values(args, procedure="dream"):
 
 
 def run_dream(args):
-    from . import images
-    from .engine import Engine
     values = dream_values(args)
     pixels = _read(args.input, "picture")
     mask = _mask(_read(args.mask, "mask")) if args.mask else None

@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pytest
 
-from inceptionism import errors, plugin_support
+from inceptionism import errors, plugin_support, settings
 
 import gimp2_run
 from gimp2_records import (GRAY_IMAGE, RGBA_IMAGE, check_one_undo_step, check_progress_shown,
@@ -154,7 +154,7 @@ def test_the_recipe_parasite_says_how_the_layer_was_made(runs, name):
     layer = new_layer(runs[name])
     recipe = json.loads(layer["recipe"])
     assert recipe["procedure"] == "dream"
-    assert dict((key, recipe["settings"][key]) for key in FAST) == FAST
+    assert recipe["settings"] == settings.validate("dream", FAST)  # the words describe FAST
     assert recipe["random_weights"] is True
     assert layer["name"] == plugin_support.layer_name(recipe)
 
