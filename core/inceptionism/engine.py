@@ -115,7 +115,8 @@ class Engine(object):
             if on_frame is not None:
                 on_frame(index, done[-1])
 
-        zoom.zoom_dive(start, dream_frame, frames, values["zoom"], values["rotate"], keep)
+        zoom.zoom_dive(start, dream_frame, frames, values["zoom"], values["rotate"], keep,
+                       (values["pan-x"], values["pan-y"]))
         return done[-1], self._meta(values, self.device, started)
 
     def animate(self, frames, values, count=None, mask=None, on_frame=None, progress=None,
