@@ -46,7 +46,7 @@ INSTALL = "python3 install.py"  # how messages tell the user to run this again
 
 # The stdlib-only modules the plug-ins import, copied beside them with manifest.json.
 PLUGIN_MODULES = ("__init__", "catalogue", "looks", "settings", "errors", "paths", "protocol",
-                  "client", "preview", "plugin_support")
+                  "client", "preview", "plugin_support", "animation")
 # source: in this checkout; script and lib: below the GIMP folder's plug-ins/.
 FrontEnd = namedtuple("FrontEnd", "title source script lib")
 FRONT_ENDS = {

@@ -16,7 +16,7 @@ import numpy as np
 from . import flow
 
 # How much of a cold frame's iterations a fully coherent warm frame still takes.
-WARM_FLOOR = 0.35
+WARM_FLOOR = 0.2
 
 
 def warm_iterations(iterations, coherence):

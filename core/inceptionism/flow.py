@@ -38,7 +38,7 @@ def warp(picture, flow):
     """
     height, width = flow.shape[:2]
     xs, ys = np.meshgrid(np.arange(width, dtype=np.float32), np.arange(height, dtype=np.float32))
-    warped = cv2.remap(picture, xs + flow[:, :, 0], ys + flow[:, :, 1], cv2.INTER_LINEAR,
+    warped = cv2.remap(picture, xs + flow[:, :, 0], ys + flow[:, :, 1], cv2.INTER_CUBIC,
                        borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     return warped.reshape(picture.shape)
 

@@ -78,8 +78,8 @@ RECIPES = [
 # (animate.py); a warm start also takes fewer iterations (animate.warm_iterations).
 FLICKERS = [
     ("free", u"Free \u2014 every frame dreams anew", {"coherence": 0.0}),
-    ("smooth", u"Smooth \u2014 the dream follows the motion", {"coherence": 0.8}),
-    ("locked", u"Locked \u2014 the dream sticks to the picture", {"coherence": 0.95}),
+    ("smooth", u"Smooth \u2014 the dream follows the motion", {"coherence": 0.9}),
+    ("locked", u"Locked \u2014 the dream sticks to the picture", {"coherence": 0.97}),
 ]
 _TABLES = {"recipe": RECIPES, "depth": DEPTHS, "detail": DETAILS, "strength": STRENGTHS,
            "flicker": FLICKERS}

@@ -46,7 +46,7 @@ SETTINGS = [
 ] + [
     _setting("flicker", "choice", looks.CUSTOM, looks.FLICKER.label, looks.FLICKER.help,
              choices=looks.choices("flicker"), procedures=("animate",)),
-    _setting("coherence", "float", 0.8, "Coherence",
+    _setting("coherence", "float", 0.9, "Coherence",
              "How much of the last frame's dream, carried along the motion, each frame starts "
              "from (0: independent frames, 1: all of it).", low=0.0, high=1.0,
              procedures=("animate",), advanced=True),
