@@ -21,8 +21,8 @@ from gi.repository import Gegl, GdkPixbuf, Gimp, GimpUi, GLib, GObject, Gtk  # n
 
 PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, PLUGIN_DIR)  # the installed copy of the stdlib-only modules
-from inceptionism import (catalogue, errors, looks, paths, plugin_support, preview,  # noqa: E402
-                          settings)
+from inceptionism import (animation, catalogue, errors, looks, paths, plugin_support,  # noqa
+                          preview, settings)
 
 SLIDER_LIMIT = 10000  # numbers with a wider range (the seed) get a plain entry, not a slider
 EIGHT_BIT = (Gimp.Precision.U8_LINEAR, Gimp.Precision.U8_NON_LINEAR, Gimp.Precision.U8_PERCEPTUAL)
@@ -139,16 +139,47 @@ class Dive(object):
         self.layer_type = layer_type
         self.job = job
         self.image = None
+        self.name = None  # the next frame's name; None: a dive's "Frame 1 (80ms) (replace)"
 
     def add_frame(self, index, frame):
         if self.image is None:
             self.image = Gimp.Image.new_with_precision(frame.width, frame.height, *self.kind)
             if self.job.interactive:
                 Gimp.Display.new(self.image)
-        name = plugin_support.frame_layer_name(index, self.job.values["frame-ms"])
+        name = self.name or plugin_support.frame_layer_name(index, self.job.values["frame-ms"])
         self.image.insert_layer(build_layer(self.image, name, self.layer_type, frame, (0, 0)),
                                 None, 0)
         Gimp.displays_flush()
+
+
+def into_animation(job, image, drawables):
+    """Dream animation: the image's layers are the frames, the bottom one first; each dreamed
+    frame becomes a layer of a new image as it comes, named as its source (so its timing is
+    kept); the selection applies to every frame. Returns the new image."""
+    layers = image.get_layers()[::-1]
+    animation.check_frames([animation.Frame(layer.get_name(), layer.get_width(),
+                                            layer.get_height(), layer.get_offsets()[1:],
+                                            layer.is_group()) for layer in layers])
+    plugin_support.check_image(image.get_base_type() == Gimp.ImageBaseType.INDEXED)
+    width, height = layers[0].get_width(), layers[0].get_height()
+    made = Dive(image.get_base_type(), image.get_precision(), None, job)
+    mask = None
+    if not Gimp.Selection.is_empty(image):
+        _, x, y = layers[0].get_offsets()
+        mask = plugin_support.Pixels(width, height, 1, "u8", image.get_selection().get_buffer().get(
+            Gegl.Rectangle.new(x, y, width, height), 1.0, "Y u8", Gegl.AbyssPolicy.NONE))
+
+    def add(index, frame):
+        made.layer_type, made.name = layers[index].type(), layers[index].get_name()
+        made.add_frame(index, frame)
+    Gimp.progress_init(animation.progress_title(len(layers)))
+    try:
+        meta, _ = job.session.animate(job.values, len(layers), lambda index: read_pixels(
+            image, layers[index], (0, 0, width, height)), mask, show_progress, add)
+    except errors.InceptionismError as exc:
+        raise animation.kept(exc, len(made.image.get_layers()) if made.image else 0, len(layers))
+    attach_recipe(made.image, meta)
+    return made.image
 
 
 def source_layer(image, drawables):
@@ -273,7 +304,8 @@ def follow_words(config, name):
             busy.pop()
 
     update("model")  # the last run's words (or the defaults') meet the last run's settings
-    for key in [word.name for word in looks.WORDS] + list(WORDED_SETTINGS):
+    for key in [word.name for word in looks.WORDS] + list(WORDED_SETTINGS) + (
+            ["flicker", "coherence"] if name == "animate" else []):
         config.connect("notify::" + key, lambda _config, spec: update(spec.get_name()))
 
 
@@ -397,7 +429,8 @@ def follow_model(procedure, config):
 
 
 # Where each procedure's result goes: a new layer, or a new image (which it returns).
-RESULTS = {"dream": into_new_layer, "visualize": into_new_layer, "zoom": into_new_image}
+RESULTS = {"dream": into_new_layer, "visualize": into_new_layer, "zoom": into_new_image,
+           "animate": into_animation}
 
 ARGUMENT_ADDERS = {
     "int": lambda p, s, flags: p.add_int_argument(s.name, s.label, s.help, s.low, s.high,
