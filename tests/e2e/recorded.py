@@ -19,6 +19,8 @@ FAST = {
     "visualize": {"class-name": "banana", "width": 40, "height": 32, "steps": 2},
     "zoom": {"layer": "conv2", "octaves": 1, "iterations": 1, "step-size": 0.03, "frames": 3,
              "width": 40, "height": 32, "frame-ms": 120},
+    "animate": {"layer": "conv2", "octaves": 1, "iterations": 2, "step-size": 0.03,
+                "flicker": "smooth"},
 }
 
 Run = namedtuple("Run", "registered cases out_dir traces log")
