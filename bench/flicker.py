@@ -13,17 +13,16 @@ Three ways of dreaming the frames are compared at the same strength:
 - ours (animate.py, Flicker "smooth" unless --flicker says otherwise).
 Matched strength: each method's step is tuned until its mean absolute detail is within 10 % of
 that of independent frames (the detail is printed beside each instability).
-Speed: a warm frame's seconds against a cold (independent) frame's, at that detail.
+Speed: a warm frame's seconds (the flow, the carried start and the fewer iterations) against a
+cold frame's, at that detail, timed in turn round after round (bench/measure.py: the load of a
+shared machine changes from minute to minute), medians.
 Memory: the process's peak resident memory after --memory-frames frames at --memory-side,
 against its peak after the first tenth of them (a light recipe: only growth is measured).
 Random networks (INCEPTIONISM_RANDOM_WEIGHTS): no pretrained weights can be had here.
 """
 import argparse
-import math
 import os
-import statistics
 import sys
-import time
 
 import numpy as np
 import torch
@@ -33,6 +32,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
                                 "core"))
 from inceptionism import animate, images, looks  # noqa: E402
 from inceptionism.engine import Engine  # noqa: E402
+from measure import interleaved  # noqa: E402
 
 BLEND = 0.85
 STRENGTH_TOLERANCE = 0.10
@@ -107,20 +107,16 @@ def scores(camera, sources, dreams):
 
 
 class Methods(object):
-    """The three ways of dreaming the frames; each returns (dreamed frames, seconds per frame)."""
+    """The three ways of dreaming the frames; each returns the dreamed frames."""
 
     def __init__(self, engine, sources, values):
         self.engine, self.sources, self.values = engine, sources, values
 
     def sequence(self, values):
-        dreams, stamps = [], [time.perf_counter()]
-
-        def keep(index, pixels, reused):
-            dreams.append(pixels)
-            stamps.append(time.perf_counter())
+        dreams = []
         self.engine.animate(((s, None) for s in self.sources), values, len(self.sources),
-                            on_frame=keep)
-        return dreams, list(np.diff(stamps))
+                            on_frame=lambda index, pixels, reused: dreams.append(pixels))
+        return dreams
 
     def independent(self, step):
         return self.sequence(dict(self.values, coherence=0.0, **{"step-size": step}))
@@ -129,31 +125,43 @@ class Methods(object):
         return self.sequence(dict(self.values, flicker=flicker, **{"step-size": step}))
 
     def blend(self, step):
-        dreams, seconds, last = [], [], None
+        dreams, last = [], None
         for index, source in enumerate(self.sources):
-            started = time.perf_counter()
             start = source if last is None else images.encode(
                 BLEND * as_float(source) + (1 - BLEND) * as_float(last), np.uint8)
             dreamed, _ = self.engine.dream(start, dict(
                 self.values, seed=animate.frame_seed(self.values["seed"], index),
                 **{"step-size": step}))
             dreams.append(dreamed)
-            seconds.append(time.perf_counter() - started)
             last = dreamed
-        return dreams, seconds
+        return dreams
 
 
 def matched(run, camera, sources, target, step, tries):
     """run(step) with the step tuned until the mean detail is within tolerance of target:
-    (step, dreams, seconds, instability, detail, tries taken)."""
+    (step, dreams, instability, detail)."""
     for attempt in range(1, tries + 1):
-        dreams, seconds = run(step)
+        dreams = run(step)
         instability, detail = scores(camera, sources, dreams)
         print("  step %.5f: detail %.4f (target %.4f), instability %.3f"
               % (step, detail, target, instability), flush=True)
         if abs(detail / target - 1) <= STRENGTH_TOLERANCE * 0.8 or attempt == tries:
-            return step, dreams, seconds, instability, detail, attempt
+            return step, dreams, instability, detail
         step *= (target / detail) ** 1.2  # a little past proportional: detail grows sub-linearly
+
+
+def frame_seconds(engine, sources, values, repeat):
+    """(cold, warm) median seconds of dreaming the second frame: on its own, and warm from the
+    first frame's dream (reused as done, so only the second frame is dreamed)."""
+    first = []
+    engine.animate([(sources[0], None)], values, 1, on_frame=lambda i, p, r: first.append(p))
+    first = first[0]
+    times, _ = interleaved({
+        "cold": lambda: engine.animate([(sources[0], first), (sources[1], None)],
+                                       dict(values, coherence=0.0), 2),
+        "warm": lambda: engine.animate([(sources[0], first), (sources[1], None)], values, 2),
+    }, repeat)
+    return times["cold"], times["warm"]
 
 
 def peak_rss_mb():
@@ -202,6 +210,7 @@ def main(argv=None):
     parser.add_argument("--octaves", type=int, default=RECIPE["octaves"])
     parser.add_argument("--iterations", type=int, default=RECIPE["iterations"])
     parser.add_argument("--tries", type=int, default=4, help="step tunings per method at most")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of the speed comparison")
     parser.add_argument("--memory-side", type=int, default=256)
     parser.add_argument("--memory-frames", type=int, default=200)
     parser.add_argument("--gif", help="write the side-by-side animation here")
@@ -219,7 +228,7 @@ def main(argv=None):
           flush=True)
 
     print("independent frames:", flush=True)
-    free, free_seconds = methods.independent(step)
+    free = methods.independent(step)
     free_instability, target = scores(camera, sources, free)
     print("  step %.5f: detail %.4f, instability %.3f" % (step, target, free_instability))
     print("linear blend %.2f:" % BLEND, flush=True)
@@ -231,14 +240,14 @@ def main(argv=None):
     print("\n| Frames dreamed | Instability | Mean detail | vs independent | Step |")
     print("|---|---|---|---|---|")
     print("| independent | %.3f | %.4f | 1.00 | %.4f |" % (free_instability, target, step))
-    for name, (method_step, _, _, instability, detail, _) in (
+    for name, (method_step, _, instability, detail) in (
             ("linear blend %.2f" % BLEND, blend), ("ours (%s)" % args.flicker, ours)):
         print("| %s | %.3f | %.4f | %.2f | %.4f |" % (name, instability, detail,
                                                        detail / target, method_step))
-    print("\nours / blend instability: %.2f (goal: at most 0.50)" % (ours[3] / blend[3]))
+    print("\nours / blend instability: %.2f (goal: at most 0.50)" % (ours[2] / blend[2]))
 
-    cold = statistics.median(free_seconds[1:])
-    warm = statistics.median(ours[2][1:])
+    cold, warm = frame_seconds(engine, sources, dict(values, flicker=args.flicker,
+                                                     **{"step-size": ours[0]}), args.repeat)
     print("speed: cold frame %.3f s, warm frame %.3f s: warm/cold %.2f (goal: at most 0.60); "
           "warm frames take %d of %d iterations"
           % (cold, warm, warm / cold, animate.warm_iterations(

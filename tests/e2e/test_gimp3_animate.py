@@ -24,10 +24,10 @@ def made(run, name):
 
 
 def source_frame(index):
-    """cases.py's pattern for frame index (RGB, moved 2 pixels a frame)."""
+    """cases.py's pattern for frame index (RGB, its red moved 2 pixels a frame)."""
     y, x = np.mgrid[0:HEIGHT, 0:WIDTH]
-    return np.stack([((x + 2 * index) * 4 + y) % 256, (y * 5 + 40) % 256,
-                     ((x + 2 * index) * y) % 256], axis=2)
+    return np.stack([((x + 2 * index) * 4 + y) % 256, (y * 5 + 40) % 256, (x * y) % 256],
+                    axis=2)
 
 
 def test_six_frames_become_six_dreamed_layers_with_their_names_in_a_new_image(gimp_run):

@@ -215,11 +215,12 @@ CASES = [(case, "dream", {}) for case in (
     (case_visualize_selection, "visualize", {"start": "layer"}),
     (case_zoom_noise, "zoom", {"start": "noise"}),
     (case_zoom_layer, "zoom", {"start": "layer"}),
+    (case_animation, "animate", {}),  # before the other workers' cases: the warm one still waits
     (case_zoom_worker_dies, "zoom", {"start": "noise"}),
     (case_zoom_worker_missing, "zoom", {"start": "noise"}),
 ] + [(case, "animate", {}) for case in (
-    case_animation, case_animation_worker_dies, case_animation_single_layer,
-    case_animation_layer_group, case_animation_sizes)]
+    case_animation_worker_dies, case_animation_single_layer, case_animation_layer_group,
+    case_animation_sizes)]
 # Cases run with another worker.json command, given the installed one.
 MISSING_WORKER = ["/nonexistent/inceptionism-venv/bin/python", "-m", "inceptionism.worker"]
 WORKERS = {
