@@ -34,8 +34,8 @@ def frame_seed(seed, index):
 class Sequence(object):
     """The state carried from frame to frame: the last source's gray and its dreamed detail.
 
-    start(rgb) gives the picture a frame starts from (H x W x 3 float 0..1) and whether it is
-    warm; finish(rgb, dreamed) records what the frame became.
+    start(rgb) gives (the picture a frame starts from, H x W x 3 float 0..1; whether it is warm;
+    the frame's gray for the next flow); finish(gray, rgb, dreamed) records what it became.
     """
 
     def __init__(self, coherence):

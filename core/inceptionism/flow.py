@@ -34,7 +34,9 @@ def estimate(target, source):
 def warp(picture, flow):
     """picture (H x W x C) sampled at p + flow(p): what it looks like moved along the flow.
 
-    Pixels that would come from outside the picture are 0 (and untrusted by consistency()).
+    Bicubic, so fine dreamed detail survives being carried frame after frame (a bilinear warp
+    blurs it a little every time). Pixels from outside the picture are 0 (and untrusted by
+    consistency()).
     """
     height, width = flow.shape[:2]
     xs, ys = np.meshgrid(np.arange(width, dtype=np.float32), np.arange(height, dtype=np.float32))
