@@ -200,33 +200,8 @@ def side_by_side_gif(path, rows, frame_ms=100, scale=1):
     pictures[0].save(path, save_all=True, append_images=pictures[1:], duration=frame_ms, loop=0)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--side", type=int, default=128)
-    parser.add_argument("--frames", type=int, default=24)
-    parser.add_argument("--device", default="auto")
-    parser.add_argument("--flicker", default="smooth", choices=[n for n, _, _ in looks.FLICKERS])
-    parser.add_argument("--layer", default=RECIPE["layer"])
-    parser.add_argument("--octaves", type=int, default=RECIPE["octaves"])
-    parser.add_argument("--iterations", type=int, default=RECIPE["iterations"])
-    parser.add_argument("--tries", type=int, default=4, help="step tunings per method at most")
-    parser.add_argument("--repeat", type=int, default=3, help="rounds of the speed comparison")
-    parser.add_argument("--memory-side", type=int, default=256)
-    parser.add_argument("--memory-frames", type=int, default=200)
-    parser.add_argument("--gif", help="write the side-by-side animation here")
-    args = parser.parse_args(argv)
-
-    engine = Engine(device=args.device, random_weights=True)
-    camera = Camera(args.side, args.frames)
-    sources = [camera.frame(k) for k in range(args.frames)]
-    values = {"layer": args.layer, "octaves": args.octaves, "iterations": args.iterations,
-              "seed": 0, "jitter": max(1, args.side // 8)}
-    methods = Methods(engine, sources, values)
-    step = RECIPE["step-size"]
-    print("%d frames of %d² on %s, %s, %d octaves x %d iterations, random network"
-          % (args.frames, args.side, engine.device, args.layer, args.octaves, args.iterations),
-          flush=True)
-
+def compare(args, camera, sources, methods, step):
+    """The flicker table (and the GIF); returns ours' matched step."""
     print("independent frames:", flush=True)
     free = methods.independent(step)
     free_instability, target = scores(camera, sources, free)
@@ -245,24 +220,57 @@ def main(argv=None):
         print("| %s | %.3f | %.4f | %.2f | %.4f |" % (name, instability, detail,
                                                        detail / target, method_step))
     print("\nours / blend instability: %.2f (goal: at most 0.50)" % (ours[2] / blend[2]))
+    if args.gif:
+        side_by_side_gif(args.gif, [sources, free, blend[1], ours[1]])
+        print("side by side (source, independent, blend, ours): %s" % args.gif)
+    return ours[0]
 
-    cold, warm = frame_seconds(engine, sources, dict(values, flicker=args.flicker,
-                                                     **{"step-size": ours[0]}), args.repeat)
-    print("speed: cold frame %.3f s, warm frame %.3f s: warm/cold %.2f (goal: at most 0.60); "
-          "warm frames take %d of %d iterations"
-          % (cold, warm, warm / cold, animate.warm_iterations(
-              args.iterations, looks.apply({"flicker": args.flicker})["coherence"]),
-             args.iterations))
 
-    if args.memory_frames:
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--side", type=int, default=128)
+    parser.add_argument("--frames", type=int, default=24)
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--flicker", default="smooth", choices=[n for n, _, _ in looks.FLICKERS])
+    parser.add_argument("--layer", default=RECIPE["layer"])
+    parser.add_argument("--octaves", type=int, default=RECIPE["octaves"])
+    parser.add_argument("--iterations", type=int, default=RECIPE["iterations"])
+    parser.add_argument("--tries", type=int, default=4, help="step tunings per method at most")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of the speed comparison")
+    parser.add_argument("--memory-side", type=int, default=256)
+    parser.add_argument("--memory-frames", type=int, default=200)
+    parser.add_argument("--gif", help="write the side-by-side animation here")
+    parser.add_argument("--parts", nargs="+", default=["flicker", "speed", "memory"],
+                        choices=["flicker", "speed", "memory"], help="what to measure")
+    args = parser.parse_args(argv)
+
+    engine = Engine(device=args.device, random_weights=True)
+    camera = Camera(args.side, args.frames)
+    sources = [camera.frame(k) for k in range(args.frames)]
+    values = {"layer": args.layer, "octaves": args.octaves, "iterations": args.iterations,
+              "seed": 0, "jitter": max(1, args.side // 8)}
+    methods = Methods(engine, sources, values)
+    step = RECIPE["step-size"]
+    print("%d frames of %d² on %s, %s, %d octaves x %d iterations, random network"
+          % (args.frames, args.side, engine.device, args.layer, args.octaves, args.iterations),
+          flush=True)
+
+    ours_step = step
+    if "flicker" in args.parts:
+        ours_step = compare(args, camera, sources, methods, step)
+    if "speed" in args.parts:  # the seconds do not depend on the step; ours' is used
+        cold, warm = frame_seconds(engine, sources, dict(values, flicker=args.flicker,
+                                                         **{"step-size": ours_step}), args.repeat)
+        print("speed: cold frame %.3f s, warm frame %.3f s: warm/cold %.2f (goal: at most "
+              "0.60); warm frames take %d of %d iterations"
+              % (cold, warm, warm / cold, animate.warm_iterations(
+                  args.iterations, looks.apply({"flicker": args.flicker})["coherence"]),
+                 args.iterations))
+    if "memory" in args.parts and args.memory_frames:
         early, late = memory(engine, args.memory_side, args.memory_frames)
         print("memory: peak %.0f MiB after %d frames of %d², %.0f MiB after %d: growth %.1f %%"
               % (early, args.memory_frames // 10, args.memory_side, late, args.memory_frames,
                  100.0 * (late - early) / early))
-
-    if args.gif:
-        side_by_side_gif(args.gif, [sources, free, blend[1], ours[1]])
-        print("side by side (source, independent, blend, ours): %s" % args.gif)
     return 0
 
 
