@@ -1,6 +1,7 @@
 """Optical flow for the animation's warm start: it finds a known motion and distrusts what it
 cannot see (flow.py)."""
 import numpy as np
+import pytest
 
 from inceptionism import flow
 
@@ -17,7 +18,7 @@ def test_a_warp_along_the_flow_recovers_a_shift():
     first, second = shifted_pair(3)
     backward = flow.estimate(flow.gray8(second), flow.gray8(first))
     inner = (slice(6, -6), slice(6, -9))
-    assert np.median(backward[inner][..., 0]) == pytest_approx(3.0, 0.1)
+    assert np.median(backward[inner][..., 0]) == pytest.approx(3.0, abs=0.1)
     assert np.abs(np.median(backward[inner][..., 1])) < 0.1
     warped = flow.warp(first, backward)
     assert np.abs(warped - second)[inner].mean() < np.abs(first - second)[inner].mean() / 10
@@ -39,7 +40,3 @@ def test_carried_detail_moves_with_the_picture_and_is_zero_where_unseen():
     assert carried[22:26, 28:32].mean() > 0.15  # 4 pixels further left in the second frame
     assert carried[:, -4:].max() == 0.0
 
-
-def pytest_approx(value, tolerance):
-    import pytest
-    return pytest.approx(value, abs=tolerance)
