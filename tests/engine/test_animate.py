@@ -6,14 +6,12 @@ import pytest
 from inceptionism import animate
 from inceptionism.errors import Cancelled
 
-from conftest import picture
-
 LIGHT = {"model": "googlenet", "layer": "conv2", "octaves": 1, "iterations": 2, "jitter": 4}
 
 
-def panned(count=4, height=32, width=40, step=2):
+def panned(make_picture, count=4, height=32, width=40, step=2):
     """count frames of one picture, the view moving right step pixels a frame."""
-    wide = picture(height, width + step * count, seed=3)
+    wide = make_picture(height, width + step * count, seed=3)
     return [np.ascontiguousarray(wide[:, k * step:k * step + width]) for k in range(count)]
 
 
@@ -25,8 +23,8 @@ def dreamed(engine, frames, values, done=None, **options):
     return out
 
 
-def test_coherence_0_dreams_each_frame_as_an_independent_dream(engine):
-    frames = panned(3)
+def test_coherence_0_dreams_each_frame_as_an_independent_dream(engine, make_picture):
+    frames = panned(make_picture, 3)
     values = dict(LIGHT, coherence=0.0, seed=5)
     together = [p for p, _ in dreamed(engine, frames, values)]
     for index, frame in enumerate(frames):
@@ -34,8 +32,8 @@ def test_coherence_0_dreams_each_frame_as_an_independent_dream(engine):
         assert np.array_equal(together[index], alone)
 
 
-def test_the_same_seed_gives_the_same_frames_and_another_seed_others(engine):
-    frames = panned(3)
+def test_the_same_seed_gives_the_same_frames_and_another_seed_others(engine, make_picture):
+    frames = panned(make_picture, 3)
     first = [p for p, _ in dreamed(engine, frames, dict(LIGHT, coherence=0.8, seed=1))]
     again = [p for p, _ in dreamed(engine, frames, dict(LIGHT, coherence=0.8, seed=1))]
     other = [p for p, _ in dreamed(engine, frames, dict(LIGHT, coherence=0.8, seed=2))]
@@ -43,8 +41,8 @@ def test_the_same_seed_gives_the_same_frames_and_another_seed_others(engine):
     assert not any(np.array_equal(a, b) for a, b in zip(first, other))
 
 
-def test_warm_frames_start_from_the_last_dream_and_take_fewer_iterations(engine):
-    frames = panned(3)
+def test_warm_frames_start_from_the_last_dream_and_take_fewer_iterations(engine, make_picture):
+    frames = panned(make_picture, 3)
     free = [p for p, _ in dreamed(engine, frames, dict(LIGHT, iterations=6, coherence=0.0))]
     locked = [p for p, _ in dreamed(engine, frames, dict(LIGHT, iterations=6, flicker="locked"))]
     assert np.array_equal(free[0], locked[0])  # the first frame has nothing to follow
@@ -58,8 +56,8 @@ def test_frame_seeds_differ_between_frames_and_seeds():
     assert len(seeds) == 250
 
 
-def test_cancel_keeps_the_frames_done_and_a_resume_reuses_them(engine):
-    frames = panned(4)
+def test_cancel_keeps_the_frames_done_and_a_resume_reuses_them(engine, make_picture):
+    frames = panned(make_picture, 4)
     values = dict(LIGHT, coherence=0.8, seed=4)
     whole = [p for p, _ in dreamed(engine, frames, values)]
     kept = []
@@ -73,8 +71,8 @@ def test_cancel_keeps_the_frames_done_and_a_resume_reuses_them(engine):
     assert all(np.array_equal(a, b) for a, b in zip(whole, [p for p, _ in resumed]))
 
 
-def test_progress_counts_frames_and_the_selection_applies_to_every_frame(engine):
-    frames = panned(3)
+def test_progress_counts_frames_and_the_selection_applies_to_every_frame(engine, make_picture):
+    frames = panned(make_picture, 3)
     mask = np.zeros(frames[0].shape[:2], np.float32)
     mask[:, :20] = 1.0
     stages = []

@@ -9,8 +9,6 @@ from PIL import Image
 from inceptionism import cli, images, video
 from inceptionism.engine import Engine
 
-from conftest import picture
-
 LIGHT = ["--random-weights", "--device", "cpu", "--layer", "conv2", "--octaves", "1",
          "--iterations", "2", "--jitter", "4"]
 
@@ -24,17 +22,17 @@ def one_engine(engine, monkeypatch):
     return asked
 
 
-def write_gif(path, count=4, durations=(80, 120, 80, 200)):
-    wide = picture(24, 32 + 2 * count, seed=2)
+def write_gif(make_picture, path, count=4, durations=(80, 120, 80, 200)):
+    wide = make_picture(24, 32 + 2 * count, seed=2)
     pictures = [Image.fromarray(np.ascontiguousarray(wide[:, 2 * k:2 * k + 32]))
                 for k in range(count)]
     pictures[0].save(path, save_all=True, append_images=pictures[1:], duration=list(durations),
                      loop=0)
 
 
-def test_animate_a_gif_into_a_gif_keeps_frames_and_times(tmp_path, capsys):
+def test_animate_a_gif_into_a_gif_keeps_frames_and_times(tmp_path, make_picture, capsys):
     source, target = str(tmp_path / "in.gif"), str(tmp_path / "out.gif")
-    write_gif(source)
+    write_gif(make_picture, source)
     assert cli.main(["animate", source, target, "--flicker", "smooth"] + LIGHT) == 0
     clip = video.Clip(target)
     assert clip.count == 4 and clip.timing.durations == [80, 120, 80, 200]
@@ -43,9 +41,10 @@ def test_animate_a_gif_into_a_gif_keeps_frames_and_times(tmp_path, capsys):
     assert "4 frames (4 dreamed now)" in capsys.readouterr().err
 
 
-def test_an_interrupted_animation_goes_on_from_the_frames_kept(tmp_path, capsys, monkeypatch):
+def test_an_interrupted_animation_goes_on_from_the_frames_kept(tmp_path, make_picture, capsys,
+                                                               monkeypatch):
     source = str(tmp_path / "in.gif")
-    write_gif(source, 5, [100] * 5)
+    write_gif(make_picture, source, 5, [100] * 5)
     whole, resumed = str(tmp_path / "whole"), str(tmp_path / "resumed")
     assert cli.main(["animate", source, whole] + LIGHT) == 0
     real_frame = Engine._animation_frame
@@ -68,25 +67,25 @@ def test_an_interrupted_animation_goes_on_from_the_frames_kept(tmp_path, capsys,
         assert np.array_equal(a, b)
 
 
-def test_frames_kept_for_other_settings_are_not_reused(tmp_path, capsys):
+def test_frames_kept_for_other_settings_are_not_reused(tmp_path, make_picture, capsys):
     source, target = str(tmp_path / "in.gif"), str(tmp_path / "out")
-    write_gif(source, 3, [100] * 3)
+    write_gif(make_picture, source, 3, [100] * 3)
     work = cli.WorkFolder(target + cli.WORK_SUFFIX, {"settings": "something else"})
-    work.keep(0, picture(24, 32), False)
+    work.keep(0, make_picture(24, 32), False)
     assert cli.main(["animate", source, target] + LIGHT) == 0
     assert "(3 dreamed now)" in capsys.readouterr().err
 
 
-def test_flicker_and_coherence_together_are_refused(tmp_path, capsys):
+def test_flicker_and_coherence_together_are_refused(tmp_path, make_picture, capsys):
     source = str(tmp_path / "in.gif")
-    write_gif(source, 2, [100, 100])
+    write_gif(make_picture, source, 2, [100, 100])
     code = cli.main(["animate", source, str(tmp_path / "out.gif"), "--flicker", "locked",
                      "--coherence", "0.2"] + LIGHT)
     assert code == 1 and "either --flicker or --coherence" in capsys.readouterr().err
 
 
-def test_a_batch_goes_on_past_a_bad_file_and_a_rerun_skips_what_is_done(tmp_path, capsys,
-                                                                         monkeypatch, one_engine):
+def test_a_batch_goes_on_past_a_bad_file_and_a_rerun_skips_what_is_done(
+        tmp_path, make_picture, capsys, monkeypatch, one_engine):
     pictures = []
     for name in ("a.png", "bad.png", "c.jpg"):
         path = str(tmp_path / name)
@@ -94,7 +93,7 @@ def test_a_batch_goes_on_past_a_bad_file_and_a_rerun_skips_what_is_done(tmp_path
         if name == "bad.png":
             open(path, "w").write("not a picture")
         else:
-            images.write_image(path, picture(24, 28))
+            images.write_image(path, make_picture(24, 28))
     out = str(tmp_path / "dreams")
     assert cli.main(["dream", "--out-dir", out] + pictures + LIGHT) == 1
     err = capsys.readouterr().err
@@ -110,15 +109,16 @@ def test_a_batch_goes_on_past_a_bad_file_and_a_rerun_skips_what_is_done(tmp_path
     assert sorted(os.listdir(out)) == ["a.png", "c.png"]
 
 
-def test_dream_still_takes_in_and_out_and_a_batch_refuses_name_clashes(tmp_path, capsys):
+def test_dream_still_takes_in_and_out_and_a_batch_refuses_name_clashes(tmp_path, make_picture,
+                                                                       capsys):
     source = str(tmp_path / "in.png")
-    images.write_image(source, picture(24, 28))
+    images.write_image(source, make_picture(24, 28))
     assert cli.main(["dream", source, str(tmp_path / "out.png")] + LIGHT) == 0
     assert cli.main(["dream", source] + LIGHT) == 1
     assert "IN OUT" in capsys.readouterr().err
     (tmp_path / "other").mkdir()
     clash = str(tmp_path / "other" / "in.jpg")
-    images.write_image(clash, picture(24, 28))
+    images.write_image(clash, make_picture(24, 28))
     assert cli.main(["dream", "--out-dir", str(tmp_path / "d"), source, clash] + LIGHT) == 1
     assert "rename one of them" in capsys.readouterr().err
 

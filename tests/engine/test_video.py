@@ -9,11 +9,9 @@ import pytest
 from inceptionism import images, video
 from inceptionism.errors import InceptionismError
 
-from conftest import picture
 
-
-def frames(count=5, height=24, width=32):
-    return [picture(height, width, seed=k) for k in range(count)]
+def frames(make_picture, count=5, height=24, width=32):
+    return [make_picture(height, width, seed=k) for k in range(count)]
 
 
 def make_video(path, pictures, rate=Fraction(12), seconds_of_sound=None):
@@ -62,9 +60,9 @@ def copy(source, target, **options):
     return video.Clip(target)
 
 
-def test_a_gif_keeps_its_frames_size_and_each_frame_time(tmp_path):
+def test_a_gif_keeps_its_frames_size_and_each_frame_time(tmp_path, make_picture):
     from PIL import Image
-    pictures = [Image.fromarray(p) for p in frames(4)]
+    pictures = [Image.fromarray(p) for p in frames(make_picture, 4)]
     source = str(tmp_path / "in.gif")
     pictures[0].save(source, save_all=True, append_images=pictures[1:],
                      duration=[80, 120, 80, 200], loop=0)
@@ -74,9 +72,9 @@ def test_a_gif_keeps_its_frames_size_and_each_frame_time(tmp_path):
     assert back.timing.durations == [80, 120, 80, 200]
 
 
-def test_an_mp4_keeps_its_frames_size_frame_rate_and_sound(tmp_path):
+def test_an_mp4_keeps_its_frames_size_frame_rate_and_sound(tmp_path, make_picture):
     source, target = str(tmp_path / "in.mp4"), str(tmp_path / "out.mp4")
-    make_video(source, frames(6), Fraction(12), seconds_of_sound=0.5)
+    make_video(source, frames(make_picture, 6), Fraction(12), seconds_of_sound=0.5)
     back = copy(source, target, audio_from=source)
     shown = list(back)
     assert (back.count, len(shown), shown[0].shape) == (6, 6, (24, 32, 3))
@@ -86,18 +84,18 @@ def test_an_mp4_keeps_its_frames_size_frame_rate_and_sound(tmp_path):
     assert np.abs(shown[3].astype(float) - list(video.Clip(source))[3]).mean() < 8
 
 
-def test_a_webm_gets_the_sound_of_an_mp4_encoded_again(tmp_path):
+def test_a_webm_gets_the_sound_of_an_mp4_encoded_again(tmp_path, make_picture):
     source, target = str(tmp_path / "in.mp4"), str(tmp_path / "out.webm")
-    make_video(source, frames(3), Fraction(10), seconds_of_sound=0.3)
+    make_video(source, frames(make_picture, 3), Fraction(10), seconds_of_sound=0.3)
     back = copy(source, target, audio_from=source)
     assert (back.count, back.timing.rate) == (3, 10)
     assert sound_seconds(target) > 0.2
 
 
-def test_a_folder_keeps_its_frames_in_the_order_of_their_numbers(tmp_path):
+def test_a_folder_keeps_its_frames_in_the_order_of_their_numbers(tmp_path, make_picture):
     source = tmp_path / "in"
     source.mkdir()
-    pictures = frames(11)
+    pictures = frames(make_picture, 11)
     for index, pixels in enumerate(pictures):
         images.write_image(str(source / ("shot%d.png" % index)), pixels)  # shot10 after shot9
     back = copy(str(source), str(tmp_path / "out"))
@@ -105,10 +103,11 @@ def test_a_folder_keeps_its_frames_in_the_order_of_their_numbers(tmp_path):
     assert all(np.array_equal(a, b) for a, b in zip(back, pictures))
 
 
-def test_odd_sizes_are_padded_by_a_copy_of_the_last_row_and_column_in_a_video(tmp_path):
+def test_odd_sizes_are_padded_by_a_copy_of_the_last_row_and_column_in_a_video(tmp_path,
+                                                                               make_picture):
     target = str(tmp_path / "odd.mp4")
     writer = video.Writer(target, video.Timing(None, [100]))
-    odd = picture(25, 33)
+    odd = make_picture(25, 33)
     odd[:, -1] = 250  # a bright last column, so the pad shows where it came from
     writer.add(odd)
     writer.close()
@@ -118,11 +117,11 @@ def test_odd_sizes_are_padded_by_a_copy_of_the_last_row_and_column_in_a_video(tm
     assert shown[:, -2:].mean() > 230
 
 
-def test_frames_of_their_own_times_become_a_video_with_those_times(tmp_path):
+def test_frames_of_their_own_times_become_a_video_with_those_times(tmp_path, make_picture):
     import av
     target = str(tmp_path / "steps.mp4")
     writer = video.Writer(target, video.Timing(None, [100, 300, 100]))
-    for pixels in frames(3):
+    for pixels in frames(make_picture, 3):
         writer.add(pixels)
     writer.close()
     with av.open(target) as container:
