@@ -4,6 +4,8 @@ dreamed frames become the layers of a new image with the same names (so the same
 selection applies to every frame, the source image is untouched, and what is not an animation
 gets a clear answer."""
 import json
+import os
+import sys
 
 import numpy as np
 import pytest
@@ -95,3 +97,21 @@ def test_a_menu_run_asks_in_a_dialog_and_shows_the_new_image(runs):
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_what_is_not_an_animation_gets_a_clear_answer(runs, name):
     check_refused(runs[name], REFUSED[name][1])
+
+
+def test_a_worker_that_dies_mid_way_leaves_the_frames_done_and_says_so(tmp_path):
+    """tests/e2e/dying_worker.py exits right after the second dreamed frame."""
+    dying = ["env", "PYTHONPATH=" + os.path.join(gimp2_run.REPO, "core"), sys.executable,
+             os.path.join(gimp2_run.REPO, "tests", "e2e", "dying_worker.py")]
+    run = gimp2_run.Gimp2(str(tmp_path), dying).run(
+        "dies", gimp2_run.noninteractive("animate", frames_image(frames=NAMES + [u"Frame 4"]),
+                                         FAST))
+    assert run["result"]["status"] == "execution-error", run["output"]
+    assert u"2 of 4 frames were dreamed and are kept in the new image" in run["messages"][0]
+    assert [layer["name"] for layer in new_image_made(run)["layers"]] == NAMES[1::-1]
+    assert run["image_unchanged"]
+
+
+def new_image_made(run):
+    assert len(run["new_images"]) == 1, run["output"]
+    return run["new_images"][0]
