@@ -36,7 +36,8 @@ from inceptionism import catalogue, client, errors, paths  # noqa: E402
 
 # The engine's third-party packages: pin versions here and nowhere else (the engine itself is
 # installed with --no-deps). setuptools builds the engine without reaching an index.
-REQUIREMENTS = ("torch>=2.5", "torchvision>=0.20", "numpy", "pillow", "tqdm", "setuptools>=64")
+REQUIREMENTS = ("torch>=2.5", "torchvision>=0.20", "numpy", "pillow", "tqdm",
+                "opencv-python-headless>=4.5", "av>=11", "setuptools>=64")
 DEV_REQUIREMENTS = ("pytest",)
 # Torch builds PyPI lacks: CPU-only wheels for Linux (a tenth of the CUDA download) and CUDA
 # wheels for Windows. Added as an extra index only when it answers; never required.

@@ -29,6 +29,8 @@ FAST = {
     "visualize": {"class-name": "banana", "width": 40, "height": 32, "steps": 2},
     "zoom": {"layer": "conv2", "octaves": 1, "iterations": 1, "step-size": 0.03, "frames": 3,
              "width": 40, "height": 32, "frame-ms": 120},
+    "animate": {"layer": "conv2", "octaves": 1, "iterations": 2, "step-size": 0.03,
+                "flicker": "smooth"},
 }
 
 # name: (procedure, the harnesses that run it). A case run by one harness only says why below.

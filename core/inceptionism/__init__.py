@@ -8,7 +8,7 @@ from .catalogue import load_manifest as _load_manifest
 
 # The one list of the plug-in side (install.py, the tests and docs/architecture.md read it).
 PLUGIN_SIDE = ("__init__", "catalogue", "looks", "settings", "errors", "paths", "protocol",
-               "client", "preview", "plugin_support", "preview_runner")
+               "client", "preview", "plugin_support", "preview_runner", "animation")
 
 _MANIFEST = _load_manifest()
 __version__ = _MANIFEST["version"]

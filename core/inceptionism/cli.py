@@ -4,9 +4,9 @@ Each command's options are built from settings.for_procedure(...), so the comman
 exactly what the GIMP dialogs offer. Mistakes are reported as one line on stderr, never a traceback.
 """
 import argparse
+import hashlib
+import json
 import os
-import shutil
-import subprocess
 import sys
 
 from tqdm import tqdm
@@ -16,6 +16,12 @@ from .errors import InceptionismError
 from .objectives import parse_target
 
 # images and engine import torch: they load only when a dream runs, so `layers` answers at once.
+
+VIDEO_NAMES = ("mp4", "webm", "mov")
+DEFAULT_FRAME_MS = 100  # video.DEFAULT_FRAME_MS, without importing PyAV for --help
+# An animation's dreamed frames wait here until OUT is written (so a rerun can go on).
+WORK_SUFFIX = ".inceptionism-frames"
+WORK_KEY = "settings.json"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -30,11 +36,17 @@ def build_parser():
     parser.add_argument("--version", action="version", version="inceptionism " + __version__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    dream = commands.add_parser("dream", help="dream on a picture",
-                                description="Make the network see more of what it sees in IN.")
-    dream.add_argument("input", metavar="IN", help="the picture to dream on")
-    dream.add_argument("output", metavar="OUT",
-                       help="where to write the result (PNG keeps 16 bits)")
+    dream = commands.add_parser(
+        "dream", help="dream on a picture, or on many", usage="%(prog)s [options] IN OUT\n"
+        "       %(prog)s [options] --out-dir DIR IN [IN ...]",
+        description="Make the network see more of what it sees in IN. With --out-dir, dream on "
+                    "every IN with one engine, each into DIR/NAME.png; pictures already there are "
+                    "skipped (a rerun finishes a batch), and a picture that cannot be read is "
+                    "reported at the end without stopping the others.")
+    dream.add_argument("pictures", metavar="IN",  nargs="+",
+                       help="the picture to dream on, then where to write the result (PNG keeps "
+                            "16 bits); with --out-dir, the pictures to dream on")
+    dream.add_argument("--out-dir", metavar="DIR", help="dream on each IN into this folder")
     for setting in settings.for_procedure("dream"):
         _add_setting(dream, setting)
     _add_engine_options(dream)
@@ -56,8 +68,8 @@ def build_parser():
 
     zoom = commands.add_parser(
         "zoom", help="the endless zoom dive: dream, zoom in, dream again",
-        description="Write numbered frames OUT-0000.png ... and the animated OUT (a .gif; also an "
-                    ".mp4 beside it when ffmpeg is installed).")
+        description="Write numbered frames OUT-0000.png ... , the animated OUT (a .gif) and an "
+                    "MP4 video beside it.")
     zoom.add_argument("input", metavar="IN", nargs="?", help="the picture to dive into")
     zoom.add_argument("output", metavar="OUT", help="the animated GIF to write")
     zoom.add_argument("--noise", action="store_true", help="start from pure noise instead of IN")
@@ -66,6 +78,25 @@ def build_parser():
             _add_setting(zoom, setting)
     _add_engine_options(zoom)
     zoom.set_defaults(run=run_zoom)
+
+    animate = commands.add_parser(
+        "animate", help="dream on a video or an animation, the dream following the motion",
+        description="Dream on every frame of IN into OUT. Each is a video (%s), an animated GIF "
+                    "or WebP, or a folder of numbered pictures. The frame rate, each frame's "
+                    "time and a video's sound are kept. Dreamed frames are kept in "
+                    "OUT%s until OUT is written, so the same command run again after Ctrl+C or "
+                    "a crash goes on where it stopped." % (", ".join(VIDEO_NAMES), WORK_SUFFIX))
+    animate.add_argument("input", metavar="IN", help="the video, animation or folder of frames")
+    animate.add_argument("output", metavar="OUT", help="the video, animation or folder to write")
+    for setting in settings.for_procedure("animate"):
+        _add_setting(animate, setting)
+    animate.add_argument("--frame-ms", type=int, default=None, metavar="MS",
+                         help="how long each frame of a folder shows (default: %d)"
+                         % DEFAULT_FRAME_MS)
+    animate.add_argument("--mask", metavar="FILE", help="a gray picture: white dreams, black "
+                         "stays, the same for every frame")
+    _add_engine_options(animate)
+    animate.set_defaults(run=run_animate)
 
     layers = commands.add_parser("layers", help="list the networks and their layers")
     layers.add_argument("--model", choices=catalogue.model_names(), help="only this network")
@@ -116,6 +147,12 @@ def dream_values(args, procedure="dream"):
 
 
 def run_dream(args):
+    if args.out_dir:
+        return run_batch(args)
+    if len(args.pictures) != 2:
+        raise InceptionismError("bad-settings", "Give the picture to dream on and where to write "
+                                "the result (IN OUT), or --out-dir DIR and the pictures.")
+    args.input, args.output = args.pictures
     values = dream_values(args)
     pixels = _read(args.input, "picture")
     mask = _mask(_read(args.mask, "mask")) if args.mask else None
@@ -126,6 +163,154 @@ def run_dream(args):
     _write(args.output, result)
     _done(args.output, meta, meta["layer"])
     return 0
+
+
+def run_batch(args):
+    """Dream on each picture into args.out_dir with one engine; pictures already done are
+    skipped, and a picture that cannot be dreamed on is reported at the end."""
+    values = dream_values(args)
+    mask = _mask(_read(args.mask, "mask")) if args.mask else None
+    guide = _read(args.guide, "guide picture") if args.guide else None
+    targets = batch_targets(args.pictures, args.out_dir)
+    if not os.path.isdir(args.out_dir):
+        os.makedirs(args.out_dir)
+    engine, failed, skipped = None, [], 0
+    for picture, target in targets:
+        if os.path.exists(target):
+            skipped += 1
+            continue
+        try:
+            pixels = _read(picture, "picture")
+            engine = engine or _engine(args, values)
+            with _ProgressBar() as bar:
+                result, meta = engine.dream(pixels, values, mask=mask, guide=guide,
+                                            progress=bar.update)
+            _write_whole(target, result)
+            _done(target, meta, meta["layer"])
+        except InceptionismError as error:
+            if error.code not in ("bad-input", "out-of-memory"):
+                raise  # the same for every picture: no point in going on
+            failed.append((picture, error.message))
+    if skipped:
+        _say("%d picture(s) already in %s were skipped (remove them to dream them again)"
+             % (skipped, args.out_dir))
+    for picture, message in failed:
+        _say("not dreamed: %s: %s" % (picture, message))
+    return 1 if failed else 0
+
+
+def batch_targets(pictures, out_dir):
+    """[(picture, DIR/NAME.png)]; bad-settings when two pictures would land in one file."""
+    targets, seen = [], {}
+    for picture in pictures:
+        name = os.path.splitext(os.path.basename(picture))[0] + ".png"
+        if name in seen and seen[name] != picture:
+            raise InceptionismError("bad-settings", "%s and %s would both be written to %s; "
+                                    "rename one of them." % (seen[name], picture, name))
+        seen[name] = picture
+        targets.append((picture, os.path.join(out_dir, name)))
+    return targets
+
+
+def _write_whole(path, pixels):
+    """Write a picture under a temporary name first, so a file that exists is a finished one."""
+    temporary = "%s.part%s" % os.path.splitext(path)
+    _write(temporary, pixels)
+    os.replace(temporary, path)
+
+
+def run_animate(args):
+    from . import video
+    given = given_values("animate", args)
+    if "coherence" in given and given.get("flicker", "custom") != "custom":
+        raise InceptionismError("bad-settings", "Give either --flicker or --coherence, not both.")
+    values = dream_values(args, "animate")
+    clip = video.Clip(args.input)
+    video.kind_of(args.output)  # a mistake in OUT's name is told before the dreaming
+    timing = video.steady(clip.timing, args.frame_ms or DEFAULT_FRAME_MS)
+    mask = _mask(_read(args.mask, "mask")) if args.mask else None
+    work = WorkFolder(args.output + WORK_SUFFIX, animation_key(args.input, values, args.mask))
+    if work.kept:
+        _say("going on from %d dreamed frame(s) kept in %s" % (work.kept, work.path))
+
+    def frames():
+        for index, pixels in enumerate(clip):
+            yield pixels, work.frame(index)
+
+    try:
+        with _ProgressBar() as bar:
+            meta = _engine(args, values).animate(frames(), values, clip.count, mask,
+                                                  on_frame=work.keep, progress=bar.update)
+    except (KeyboardInterrupt, InceptionismError):
+        if work.kept:
+            _say("%d dreamed frame(s) are kept in %s: run the same command again to go on"
+                 % (work.kept, work.path))
+        raise
+    writer = video.Writer(args.output, timing,
+                          audio_from=args.input if clip.kind == "video" else None)
+    for index in range(meta["frames"]):
+        writer.add(work.frame(index))
+    writer.close()
+    work.remove()
+    _done(args.output, meta, "%s, %d frames (%d dreamed now)"
+          % (meta["layer"], meta["frames"], meta["dreamed_frames"]))
+    return 0
+
+
+def animation_key(input_path, values, mask_path):
+    """What a kept frame was dreamed from: the same key, the frame can be reused."""
+    def stamp(path):
+        if path is None:
+            return None
+        facts = os.stat(path)
+        return [os.path.abspath(path), facts.st_size, facts.st_mtime]
+    return {"input": stamp(input_path), "mask": stamp(mask_path), "settings": values,
+            "version": __version__}
+
+
+class WorkFolder(object):
+    """The dreamed frames of an animation not yet written, as frame-NNNNN.png, with the key
+    they were dreamed for; frames dreamed for another key are discarded, never reused."""
+
+    def __init__(self, path, key):
+        self.path = path
+        self.key = json.loads(json.dumps(key))
+        self.kept = 0
+        if os.path.isdir(path) and self._stored_key() != self.key:
+            self.remove()
+        if not os.path.isdir(path):
+            os.makedirs(path)
+        with open(os.path.join(path, WORK_KEY), "w") as handle:
+            json.dump(self.key, handle, sort_keys=True)
+        while os.path.exists(self._name(self.kept)):
+            self.kept += 1
+
+    def frame(self, index):
+        """The kept dream of frame index, or None."""
+        return _read(self._name(index), "kept frame") if index < self.kept else None
+
+    def keep(self, index, pixels, reused):
+        if not reused:
+            _write_whole(self._name(index), pixels)
+            self.kept = max(self.kept, index + 1)
+
+    def remove(self):
+        """Remove the frames and the key written here, then the folder if nothing else is in it."""
+        for name in os.listdir(self.path):
+            if name == WORK_KEY or (name.startswith("frame-") and name.endswith(".png")):
+                os.remove(os.path.join(self.path, name))
+        if not os.listdir(self.path):
+            os.rmdir(self.path)
+
+    def _stored_key(self):
+        try:
+            with open(os.path.join(self.path, WORK_KEY)) as handle:
+                return json.load(handle)
+        except (IOError, OSError, ValueError):
+            return None
+
+    def _name(self, index):
+        return os.path.join(self.path, "frame-%05d.png" % index)
 
 
 def run_visualize(args):
@@ -160,19 +345,19 @@ def run_zoom(args):
     finally:  # a cancelled dive still gets its animation, of the frames it made
         if frames:
             images.write_animation(args.output, frames, values["frame-ms"])
-            _say("%s: %d frames%s" % (args.output, len(frames), _mp4(stem, args.output)))
+            _write_mp4(stem + ".mp4", frames, values["frame-ms"])
+            _say("%s: %d frames and %s.mp4" % (args.output, len(frames), stem))
     _done(args.output, meta, meta["layer"])
     return 0
 
 
-def _mp4(stem, gif):
-    """Also an MP4 of the frames when a system ffmpeg exists; the words that say so."""
-    ffmpeg = shutil.which("ffmpeg")
-    if ffmpeg is None:
-        return ""
-    command = [ffmpeg, "-y", "-loglevel", "error", "-i", stem + "-%04d.png", "-pix_fmt", "yuv420p",
-               "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", stem + ".mp4"]
-    return " and %s.mp4" % stem if subprocess.call(command) == 0 else " (ffmpeg failed: no MP4)"
+def _write_mp4(path, frames, frame_ms):
+    """The dive as an MP4 video, written with PyAV (no ffmpeg needed)."""
+    from . import video
+    writer = video.Writer(path, video.Timing(None, [frame_ms]))
+    for frame in frames:
+        writer.add(frame)
+    writer.close()
 
 
 def _engine(args, values):

@@ -115,6 +115,11 @@ class WorkerClient(object):
                                               % protocol.clip(repr(header))))
         return max(0.0, min(1.0, float(fraction))), stage, eta_s
 
+    def stream(self, header, payload=b""):
+        """Send a frame that belongs to the request under way (an animation's next source frame),
+        e.g. from on_frame."""
+        self._send(dict(header, id=self._current_id), payload)
+
     def cancel(self, grace=CANCEL_GRACE_S):
         """Ask the worker to stop the current request; stop the worker if it has not within grace.
 

@@ -11,8 +11,8 @@ import time
 import numpy as np
 import torch
 
-from . import (__version__, catalogue, classes, dream, images, models, objectives, protocol,
-               visualize, zoom)
+from . import (__version__, animate, catalogue, classes, dream, images, models, objectives,
+               protocol, visualize, zoom)
 from .errors import InceptionismError
 
 # A guide picture is looked at about as large as the networks were trained to see.
@@ -115,8 +115,66 @@ class Engine(object):
             if on_frame is not None:
                 on_frame(index, done[-1])
 
-        zoom.zoom_dive(start, dream_frame, frames, values["zoom"], values["rotate"], keep)
+        zoom.zoom_dive(start, dream_frame, frames, values["zoom"], values["rotate"], keep,
+                       (values["pan-x"], values["pan-y"]))
         return done[-1], self._meta(values, self.device, started)
+
+    def animate(self, frames, values, count=None, mask=None, on_frame=None, progress=None,
+                should_stop=None):
+        """Dream a sequence of frames so that the dream follows the motion (animate.py); meta.
+
+        frames: an iterable of (pixels, done), done being the frame's dream from an earlier run
+        (reused as it is: a resumed sequence goes on from it) or None. Frames stream: one is
+        read, dreamed and handed to on_frame(index, pixels, reused) before the next is read.
+        count: how many frames there are (for progress); mask: the selection, for every frame.
+        """
+        started = time.monotonic()
+        values = protocol.checked_settings("animate", values)
+        sequence = animate.Sequence(values["coherence"])
+        warm = dict(values, iterations=animate.warm_iterations(values["iterations"],
+                                                               values["coherence"]))
+        clock = {"dreamed": 0, "seconds": 0.0, "frames": 0, "device": self.device}
+        for index, (pixels, done) in enumerate(frames):
+            image, source = images.to_working(pixels)
+            rgb = image[0].permute(1, 2, 0).numpy()
+            start, is_warm, gray = sequence.start(rgb)
+            if done is None:
+                frame_started = time.monotonic()
+                frame_values = dict(warm if is_warm else values,
+                                    seed=animate.frame_seed(values["seed"], index))
+                done = self._animation_frame(
+                    pixels, image, source, start, frame_values, mask,
+                    _frame_progress(progress, index, count, clock), should_stop, clock)
+                clock["dreamed"] += 1
+                clock["seconds"] += time.monotonic() - frame_started
+                reused = False
+            else:
+                images.check_pixels(done, "dreamed frame %d" % (index + 1))
+                reused = True
+            dreamed = images.to_working(done)[0][0].permute(1, 2, 0).numpy()
+            if dreamed.shape != rgb.shape:
+                raise InceptionismError("bad-input", "The dreamed frame %d has another size than "
+                                        "its source frame." % (index + 1))
+            sequence.finish(gray, rgb, dreamed)
+            clock["frames"] = index + 1
+            if on_frame is not None:
+                on_frame(index, done, reused)
+        meta = self._meta(values, clock["device"], started)
+        meta.update(frames=clock["frames"], dreamed_frames=clock["dreamed"],
+                    warm_iterations=warm["iterations"])
+        return meta
+
+    def _animation_frame(self, pixels, image, source, start, values, mask, progress,
+                         should_stop, clock):
+        """One frame's dream from its start picture, as Engine.dream makes it from its pixels."""
+        plane = None if mask is None else images.mask_plane(mask, *image.shape[-2:])
+        start = torch.from_numpy(start).permute(2, 0, 1)[None].contiguous()
+        dreamed, clock["device"], _ = self._dream(start, values, plane, None, progress,
+                                                  should_stop)
+        if values["preserve-colors"]:
+            dreamed = images.preserve_colors(image, dreamed)
+        result = images.from_working(dreamed, source)
+        return result if plane is None else images.blend(pixels, result, plane)
 
     def _dream(self, image, values, plane, guide, progress, should_stop):
         """(the dreamed [1, 3, H, W] tensor on the CPU, the device that made it, its speed).
@@ -212,6 +270,24 @@ class Engine(object):
                                     "from 0 to %d." % (layer, network.channels[layer],
                                                        network.channels[layer] - 1))
         return objectives.layer_l2(layer, channel)
+
+
+def _frame_progress(progress, index, count, clock):
+    """The engine's progress for one frame of a sequence: "frame k of n, octave ..." with the
+    time left from the frames dreamed so far (the first frame's own estimate until then)."""
+    if progress is None:
+        return None
+
+    def report(fraction, stage, eta):
+        total = count or index + 1
+        if clock["dreamed"]:
+            per_frame = clock["seconds"] / clock["dreamed"]
+            eta = per_frame * (1.0 - fraction) + per_frame * max(0, total - index - 1)
+        elif eta is not None:
+            eta = eta + (eta / max(1.0 - fraction, 1e-3)) * max(0, total - index - 1)
+        progress(min(1.0, (index + fraction) / total),
+                 "frame %d of %s, %s" % (index + 1, count or "?", stage), eta)
+    return report
 
 
 def steady_step_times(stamps, sizes, iterations):

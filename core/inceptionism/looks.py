@@ -25,6 +25,11 @@ WORDS = (
          "intense paints it over.",
          u"As set under Advanced (iterations, step)"),
 )
+# Offered where frames follow each other (a Dream animation), not beside the words above.
+FLICKER = Word("flicker", "Flicker", "How much each frame's dream follows the last one along "
+               "the motion: free dreams every frame anew (it flickers), locked keeps the dream "
+               "stuck to the moving picture (and dreams the later frames faster).",
+               u"As set under Advanced (coherence)")
 
 # Depth: the layer of each network that paints that look.
 DEPTHS = [
@@ -69,13 +74,22 @@ RECIPES = [
     ("brushwork", u"Brushwork (a painterly touch)",
      {"model": "googlenet", "depth": "strokes", "detail": "fine", "strength": "subtle"}),
 ]
-_TABLES = {"recipe": RECIPES, "depth": DEPTHS, "detail": DETAILS, "strength": STRENGTHS}
-PROCEDURES = ("dream",)  # where the words are offered (a zoom dive keeps its light defaults)
+# Flicker: how much of the last frame's detail, carried along the motion, each frame starts from
+# (animate.py); a warm start also takes fewer iterations (animate.warm_iterations).
+FLICKERS = [
+    ("free", u"Free \u2014 every frame dreams anew", {"coherence": 0.0}),
+    ("smooth", u"Smooth \u2014 the dream follows the motion", {"coherence": 0.9}),
+    ("locked", u"Locked \u2014 the dream sticks to the picture", {"coherence": 0.97}),
+]
+_TABLES = {"recipe": RECIPES, "depth": DEPTHS, "detail": DETAILS, "strength": STRENGTHS,
+           "flicker": FLICKERS}
+# Where the words are offered (a zoom dive keeps its light defaults); flicker only in "animate".
+PROCEDURES = ("dream", "animate")
 
 
 def choices(word):
     """[(nick, label)] for a word's setting, "custom" first (the settings table's default)."""
-    custom = [w.custom for w in WORDS if w.name == word][0]
+    custom = [w.custom for w in WORDS + (FLICKER,) if w.name == word][0]
     return [(CUSTOM, custom)] + [(nick, label) for nick, label, _ in _TABLES[word]]
 
 
@@ -102,7 +116,7 @@ def settle(values, changed):
         depth_chosen = "depth" in words and values.get("depth", CUSTOM) != CUSTOM
         _settle_layer(values, hand, depth_chosen
                       or values["model"] != _layer_model(values["layer"]))
-    for word in words & set(("detail", "strength")):
+    for word in words & set(("detail", "strength", "flicker")):
         for name, value in (_row(word, values[word]) or {}).items():
             if name not in hand:
                 values[name] = value
@@ -138,6 +152,8 @@ def describe(values):
         "detail": [nick for nick, _, row in DETAILS if _matches(row, values)],
         "strength": [nick for nick, _, row in STRENGTHS if _matches(row, values)],
     }
+    if "coherence" in values:  # an animation's settings
+        matching["flicker"] = [nick for nick, _, row in FLICKERS if _matches(row, values)]
     words = dict((word, _kept(values.get(word), nicks)) for word, nicks in matching.items())
     recipes = [nick for nick, _, row in RECIPES if _matches(row, dict(values, **words))]
     words["recipe"] = _kept(values.get("recipe"), recipes)

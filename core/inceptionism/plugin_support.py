@@ -26,10 +26,15 @@ PROCEDURES = {
         "zoom", "_Zoom dive...",
         "Dream, zoom into the centre, dream again: each frame a layer of a new image, ready to "
         "export as an animated GIF."),
+    "python-fu-inceptionism-animate": (
+        "animate", "Dream _animation...",
+        "Dream on every layer of the image as a frame of an animation (the bottom layer first), "
+        "the dream following the motion: a new image of dreamed frames, names and timings kept."),
 }
 # PDB name -> (name, label, what it holds) of the image a procedure hands back to scripts.
 RETURNS = {
     "python-fu-inceptionism-zoom": ("image", "Image", "The dive's frames, one layer each"),
+    "python-fu-inceptionism-animate": ("image", "Image", "The dreamed frames, one layer each"),
 }
 
 # Interleaved pixels as on the wire: channels 1-4, dtype "u8", "u16" or "f32", data bytes.
@@ -40,6 +45,7 @@ _NAMING = {
     "dream": (u"Dream", lambda s: [s["layer"], u"%d\u00d7%d" % (s["octaves"], s["iterations"])]),
     "visualize": (u"Visualize", lambda s: [s["class-name"]]),
     "zoom": (u"Zoom dive", lambda s: [s["layer"], u"%d frames" % s["frames"]]),
+    "animate": (u"Dream animation", lambda s: [s["layer"], u"flicker %s" % s["flicker"]]),
 }
 _RECIPE_KEYS = ("procedure", "version", "settings", "random_weights", "device")
 # Errors the artist can fix in the dialog, or a timeout (a busy engine or computer): no point in
@@ -131,6 +137,33 @@ class Session(object):
         if procedure in preview.ESTIMATED:
             preview.remember_speed(meta)
         return meta, result
+
+    def animate(self, settings, count, read_frame, mask=None, on_progress=None, on_frame=None):
+        """(meta, last Pixels) of an animation of count frames, read_frame(index) -> Pixels
+        each; mask: the selection (1-channel Pixels of a frame's size) or None.
+
+        Streams: the first frame goes with the request, each next one when the last dreamed one
+        has come back to on_frame(index, Pixels), so only two frames are ever on their way.
+        """
+        message = {"type": "animate", "count": count,
+                   "settings": protocol.checked_settings("animate", settings)}
+        first = read_frame(0)
+        if mask is not None:
+            message["mask"] = protocol.image_description(mask.width, mask.height, mask.channels,
+                                                         mask.dtype)
+            first = first._replace(data=first.data + mask.data)  # the mask follows the frame
+
+        def arrived(index, pixels):
+            if index + 1 < count:
+                following = read_frame(index + 1)
+                self.worker.stream({"type": "frame", "index": index + 1, "image":
+                                    protocol.image_description(following.width, following.height,
+                                                               following.channels,
+                                                               following.dtype)},
+                                   following.data)
+            if on_frame is not None:
+                on_frame(index, pixels)
+        return self._request(message, first, on_progress, arrived)
 
     def preview(self, settings, pixels, full_size=None, on_progress=None,
                 side=preview.PREVIEW_SIDE):
@@ -243,10 +276,13 @@ def starts_from_layer(values):
 
 def destination(procedure, values):
     """Where a result goes, the same in both GIMPs: "new-image" (a zoom dive's frames fill a new
-    image, which the procedure returns), "above-source" (a new layer right above the layer it
+    image, which the procedure returns), "new-animation" (a new image of the dreamed frames of
+    the image's layers, named as they are), "above-source" (a new layer right above the layer it
     was dreamed from) or "from-noise" (a new layer, painted from noise, above the active one)."""
     if procedure == "zoom":
         return "new-image"
+    if procedure == "animate":
+        return "new-animation"
     return "above-source" if starts_from_layer(values) else "from-noise"
 
 

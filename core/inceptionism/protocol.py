@@ -132,17 +132,23 @@ def _parse_header(body):
     return header
 
 
+# The header fields that describe a picture in the payload, in the payload's order: the picture,
+# then the selection's mask (an animation's), then the guide picture.
+PAYLOAD_IMAGES = ("image", "mask", "guide")
+
+
 def check_header(header, payload_length):
-    """Raise bad-input unless the header's type, id and image are usable and the payload is
-    exactly the size the image implies (no payload without an image)."""
+    """Raise bad-input unless the header's type, id and images are usable and the payload is
+    exactly the size the images imply (no payload without an image)."""
     kind = header["type"]
     if not isinstance(kind, _TEXT) or not 0 < len(kind) <= MAX_TYPE_CHARS:
         raise _bad("the frame's type %s is not a short name" % clip(repr(kind)))
     if _usable_id(header) != header.get("id"):
         raise _bad("the frame's id %s is not a whole number" % clip(repr(header.get("id"))))
-    expected = image_bytes(header["image"]) if header.get("image") is not None else 0
+    expected = sum(image_bytes(header[key]) for key in PAYLOAD_IMAGES
+                   if header.get(key) is not None)
     if payload_length != expected:
-        raise _bad("the frame carries %d payload bytes where its image needs %d"
+        raise _bad("the frame carries %d payload bytes where its images need %d"
                    % (payload_length, expected))
 
 

@@ -11,7 +11,7 @@ from collections import namedtuple
 
 from . import catalogue, looks
 
-PROCEDURES = ("dream", "visualize", "zoom")
+PROCEDURES = ("dream", "visualize", "zoom", "animate")
 
 # kind: "int", "float", "bool", "choice" or "string".
 # choices: for "choice", a list of (nick, label). procedures: where the setting appears.
@@ -35,7 +35,7 @@ def _model_choices():
     return [(model, manifest["models"][model]["title"]) for model in catalogue.model_names()]
 
 
-DREAMING = ("dream", "zoom")
+DREAMING = ("dream", "zoom", "animate")
 # Under "Advanced" where the artist's words (looks.py) set them, up front where they do not.
 WORDED = looks.PROCEDURES
 
@@ -43,6 +43,13 @@ SETTINGS = [
     _setting(word.name, "choice", looks.CUSTOM, word.label, word.help,
              choices=looks.choices(word.name), procedures=looks.PROCEDURES)
     for word in looks.WORDS
+] + [
+    _setting("flicker", "choice", looks.CUSTOM, looks.FLICKER.label, looks.FLICKER.help,
+             choices=looks.choices("flicker"), procedures=("animate",)),
+    _setting("coherence", "float", 0.9, "Coherence",
+             "How much of the last frame's dream, carried along the motion, each frame starts "
+             "from (0: independent frames, 1: all of it).", low=0.0, high=1.0,
+             procedures=("animate",), advanced=True),
 ] + [
     _setting("model", "choice", "googlenet", "Network",
              "The ImageNet network that dreams. GoogLeNet gives the original Inceptionism look.",
@@ -94,6 +101,12 @@ SETTINGS = [
              low=1.0, high=1.5, procedures=("zoom",)),
     _setting("rotate", "float", 0.0, "Rotation per frame (degrees)", "Turns the dive as it goes.",
              low=-45.0, high=45.0, procedures=("zoom",), advanced=True),
+    _setting("pan-x", "float", 0.0, "Pan across per frame (pixels)",
+             "Shifts the dive sideways as it goes (negative: to the left).",
+             low=-64.0, high=64.0, procedures=("zoom",), advanced=True),
+    _setting("pan-y", "float", 0.0, "Pan down per frame (pixels)",
+             "Shifts the dive up or down as it goes (negative: upwards).",
+             low=-64.0, high=64.0, procedures=("zoom",), advanced=True),
     _setting("frame-ms", "int", 80, "Frame time (ms)", "How long each frame shows in the GIF.",
              low=10, high=5000, procedures=("zoom",)),
     _setting("seed", "int", 0, "Random seed",

@@ -38,10 +38,15 @@ def jitter(distance, generator=None):
     return apply
 
 
-def _affine(image, scale, degrees):
+def _affine(image, scale, degrees, shift=(0.0, 0.0)):
+    """Zoomed by scale and turned by degrees about the centre, then moved by shift (x, y)
+    pixels: the view moves that way, so the picture moves the other."""
     angle = math.radians(degrees)
     cos, sin = math.cos(angle) / scale, math.sin(angle) / scale
-    theta = torch.tensor([[cos, -sin, 0.0], [sin, cos, 0.0]], dtype=image.dtype, device=image.device)
+    height, width = image.shape[-2:]
+    across, down = 2.0 * shift[0] / width, 2.0 * shift[1] / height  # in grid units (-1..1)
+    theta = torch.tensor([[cos, -sin, across], [sin, cos, down]], dtype=image.dtype,
+                         device=image.device)
     grid = F.affine_grid(theta.expand(image.shape[0], 2, 3), list(image.shape), align_corners=False)
     return F.grid_sample(image, grid, mode="bilinear", padding_mode="reflection", align_corners=False)
 
@@ -54,9 +59,10 @@ def random_rotate(degrees, generator=None):
     return lambda image: _affine(image, 1.0, _choice(degrees, generator))
 
 
-def zoom_and_rotate(zoom, degrees):
-    """Zoom into the centre by `zoom` and turn by `degrees`: one frame of the endless dive."""
-    return lambda image: _affine(image, zoom, degrees)
+def zoom_and_rotate(zoom, degrees, pan=(0.0, 0.0)):
+    """Zoom into the centre by `zoom`, turn by `degrees` and pan by (x, y) pixels: one frame of
+    the endless dive (a pan alone is pytorch-deepdream's "translation" ouroboros)."""
+    return lambda image: _affine(image, zoom, degrees, pan)
 
 
 def robustness(side, generator=None):

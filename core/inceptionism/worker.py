@@ -101,7 +101,8 @@ class Session(object):
             for header, payload in iter(self._requests.get, None):
                 if header["type"] == "shutdown":
                     return
-                self._answer(header, payload)
+                if header["type"] != "frame":  # else an animation's frame sent as it was cancelled
+                    self._answer(header, payload)
         finally:
             served.set()
 
@@ -131,6 +132,26 @@ class Session(object):
         """The engine's log(): a log frame for the plug-in and a line in the log file."""
         self.send({"type": "log", "id": self._current_id, "text": text})
         log(text)
+
+    def next_frame(self):
+        """The next frame the plug-in streams into the current request (an animation's next
+        source frame), waiting for it; Cancelled if the request is cancelled or the plug-in
+        goes first."""
+        while True:
+            if self.should_stop():
+                raise errors.Cancelled()
+            try:
+                item = self._requests.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if item is None:
+                self._requests.put(None)  # the serve loop ends on it too
+                raise errors.Cancelled()
+            header, payload = item
+            if header["type"] != "frame" or header.get("id") != self._current_id:
+                raise protocol.ProtocolError("expected the next frame of request %s, got %r"
+                                             % (self._current_id, header["type"]))
+            return header, payload
 
     def _read_requests(self):
         """Frames in: cancels at once, requests queued; an unusable frame is answered with an
@@ -274,9 +295,37 @@ def zoom(session, request, payload):
 
 
 MAX_PREVIEW_SIDE = 4096
+MAX_FRAMES = 1000000
+
+
+def animate(session, request, payload):
+    """Dream a sequence streamed frame by frame: the request carries the first source frame
+    (and the selection's mask, after it in the payload), the plug-in sends each next one as a
+    "frame" when the last dreamed one has come back, so neither side holds the whole sequence.
+    A frame event goes back for each frame as it is done (a cancelled animation keeps them)."""
+    values = protocol.checked_settings("animate", request.get("settings") or {})
+    count = protocol.whole_number(request.get("count"), 1, MAX_FRAMES, "number of frames")
+    size = protocol.image_bytes(request.get("image") or {})
+    mask = decode_image(dict(image=request["mask"]), payload[size:]) if "mask" in request else None
+    last = []
+
+    def frames():
+        yield decode_image(request, payload[:size]), None
+        for _ in range(count - 1):
+            yield decode_image(*session.next_frame()), None
+
+    def send_frame(index, frame, reused):
+        header, data = image_frame(frame)
+        session.send(dict(header, type="frame", id=session._current_id, index=index), data)
+        last[:] = [frame]
+
+    meta = session.engine.animate(frames(), values, count, mask, on_frame=send_frame,
+                                  progress=session.progress, should_stop=session.should_stop)
+    return result_frame("animate", values, meta, last[0])
+
 
 REQUESTS = {"ping": ping, "layers": layers, "dream": dream, "preview": preview,
-            "visualize": visualize, "zoom": zoom}
+            "visualize": visualize, "zoom": zoom, "animate": animate}
 
 
 def decode_image(request, payload, session=None):

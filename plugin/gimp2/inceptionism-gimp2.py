@@ -23,7 +23,7 @@ import gimpfu  # noqa: E402
 from gimpfu import (ADD_MASK_SELECTION, GRAY, GRAY_IMAGE, GRAYA_IMAGE, INDEXED,  # noqa: E402
                     LAYER_MODE_NORMAL, PARASITE_PERSISTENT, PF_DRAWABLE, PF_IMAGE, PF_OPTION,
                     PF_SLIDER, PF_SPINNER, PF_STRING, PF_TOGGLE, RGB, RGB_IMAGE, RGBA_IMAGE, pdb)
-from inceptionism import errors, plugin_support, protocol, settings  # noqa: E402
+from inceptionism import animation, errors, plugin_support, protocol, settings  # noqa: E402
 
 _text_type = type(u"")
 # Interleaved channels -> the GIMP image and layer types that hold them.
@@ -145,6 +145,36 @@ def dive_into_new_image(procedure, image, drawable, values, worker):
     return frames.image
 
 
+def animate_into_new_image(procedure, image, drawable, values, worker):
+    """Dream animation: the image's layers are the frames, the bottom one first; each dreamed
+    frame becomes a layer of a new image as it comes, named as its source (so its timing is
+    kept); the selection applies to every frame. A cancel keeps the frames made so far."""
+    layers = image.layers[::-1]
+    animation.check_frames([animation.Frame(layer.name.decode("utf-8"), layer.width,
+                                            layer.height, layer.offsets,
+                                            pdb.gimp_item_is_group(layer)) for layer in layers])
+    plugin_support.check_image(image.base_type == INDEXED)
+    rect = (0, 0, layers[0].width, layers[0].height)
+    mask = None
+    if not pdb.gimp_selection_is_empty(image):
+        mask = read_pixels(image.selection, layers[0].offsets + rect[2:])
+    frames = FrameImage(None, RUN_MODE["interactive"])
+
+    def add(index, pixels):
+        frames.name = layers[index].name
+        frames.add(index, pixels)
+    gimp.progress_init(utf8(animation.progress_title(len(layers))))
+    with plugin_support.Session(worker) as session:
+        try:
+            meta, _ = session.animate(values, len(layers), lambda index: read_pixels(
+                layers[index], rect), mask, show_progress, add)
+        except errors.InceptionismError as exc:
+            done = len(frames.image.layers) if frames.image else 0
+            raise animation.kept(exc, done, len(layers))
+    frames.image.parasite_attach(recipe_parasite(meta))
+    return frames.image
+
+
 def selected_pixels(image, drawable):
     """(rect, Pixels) of the selected part of a layer that can be dreamed on."""
     plugin_support.check_source(pdb.gimp_item_is_layer(drawable),
@@ -249,12 +279,13 @@ class FrameImage(object):
     def __init__(self, frame_ms, show):
         self.frame_ms, self.show = frame_ms, show
         self.image = None
+        self.name = None  # the next frame's name; None: "Frame 1 (80ms) (replace)"
 
     def add(self, index, pixels):
         first = self.image is None
         if first:
             self.image = gimp.Image(pixels.width, pixels.height, BASE_TYPES[pixels.channels])
-        name = plugin_support.frame_layer_name(index, self.frame_ms)
+        name = self.name or plugin_support.frame_layer_name(index, self.frame_ms)
         self.image.insert_layer(new_layer(self.image, name, pixels), position=0)
         if first and self.show:
             gimp.Display(self.image)
@@ -263,7 +294,7 @@ class FrameImage(object):
 
 # Where a result goes (plugin_support.destination decides, for both GIMPs).
 DESTINATIONS = {"above-source": dream_into_new_layer, "from-noise": paint_new_layer,
-                "new-image": dive_into_new_image}
+                "new-image": dive_into_new_image, "new-animation": animate_into_new_image}
 
 
 def note_interactive():

@@ -18,7 +18,7 @@ from gi.repository import Gegl, Gimp, GLib, GObject  # noqa: E402
 PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, PLUGIN_DIR)  # the installed copy of the stdlib-only modules, and the widgets
 import dialog_widgets  # noqa: E402
-from inceptionism import errors, looks, paths, plugin_support  # noqa: E402
+from inceptionism import animation, errors, looks, paths, plugin_support  # noqa: E402
 
 EIGHT_BIT = (Gimp.Precision.U8_LINEAR, Gimp.Precision.U8_NON_LINEAR, Gimp.Precision.U8_PERCEPTUAL)
 # Pixels on the wire (channels, dtype) as babl formats: sRGB-encoded, like the protocol's.
@@ -115,17 +115,48 @@ class Dive(object):
 
     def __init__(self, kind, job):
         """kind: (the new image's base type, its precision, its layers' type)."""
-        self.kind, self.job, self.image = kind, job, None
+        self.kind, self.job, self.image = list(kind), job, None
+        self.name = None  # the next frame's name; None: a dive's "Frame 1 (80ms) (replace)"
 
     def add_frame(self, index, frame):
         if self.image is None:
             self.image = Gimp.Image.new_with_precision(frame.width, frame.height, *self.kind[:2])
             if self.job.interactive:
                 Gimp.Display.new(self.image)
-        name = plugin_support.frame_layer_name(index, self.job.values["frame-ms"])
+        name = self.name or plugin_support.frame_layer_name(index, self.job.values["frame-ms"])
         self.image.insert_layer(build_layer(self.image, name, self.kind[2], frame, (0, 0)),
                                 None, 0)
         Gimp.displays_flush()
+
+
+def into_animation(job, image, drawables):
+    """Dream animation: the image's layers are the frames, the bottom one first; each dreamed
+    frame becomes a layer of a new image as it comes, named as its source (so its timing is
+    kept); the selection applies to every frame. Returns the new image."""
+    layers = image.get_layers()[::-1]
+    animation.check_frames([animation.Frame(layer.get_name(), layer.get_width(),
+                                            layer.get_height(), layer.get_offsets()[1:],
+                                            layer.is_group()) for layer in layers])
+    plugin_support.check_image(image.get_base_type() == Gimp.ImageBaseType.INDEXED)
+    width, height = layers[0].get_width(), layers[0].get_height()
+    made = Dive((image.get_base_type(), image.get_precision(), None), job)
+    mask = None
+    if not Gimp.Selection.is_empty(image):
+        _, x, y = layers[0].get_offsets()
+        mask = plugin_support.Pixels(width, height, 1, "u8", image.get_selection().get_buffer().get(
+            Gegl.Rectangle.new(x, y, width, height), 1.0, "Y u8", Gegl.AbyssPolicy.NONE))
+
+    def add(index, frame):
+        made.kind[2], made.name = layers[index].type(), layers[index].get_name()
+        made.add_frame(index, frame)
+    Gimp.progress_init(animation.progress_title(len(layers)))
+    try:
+        meta, _ = job.session.animate(job.values, len(layers), lambda index: read_pixels(
+            image, layers[index], (0, 0, width, height)), mask, show_progress, add)
+    except errors.InceptionismError as exc:
+        raise animation.kept(exc, len(made.image.get_layers()) if made.image else 0, len(layers))
+    attach_recipe(made.image, meta)
+    return made.image
 
 
 def source_layer(image, drawables):
@@ -220,7 +251,7 @@ def preview_source(name, image, drawables):
 
 # Where a result goes (plugin_support.destination decides, for both GIMPs).
 RESULTS = {"above-source": painted_over_source, "from-noise": painted_from_noise,
-           "new-image": into_new_image}
+           "new-image": into_new_image, "new-animation": into_animation}
 
 class Inceptionism(Gimp.PlugIn):
     """Declares the procedures; their arguments are the shared settings table."""

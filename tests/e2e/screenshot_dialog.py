@@ -1,6 +1,6 @@
 """Takes docs/images/PROCEDURE-dialog.png: a real dialog of the real GIMP 3, under Xvfb.
 
-Usage (as root): python tests/e2e/screenshot_dialog.py [--procedure dream|visualize|zoom]
+Usage (as root): python tests/e2e/screenshot_dialog.py [--procedure dream|visualize|zoom|animate]
 [--wait SECONDS]. GIMP starts with a screen inside the cached root, opens an image and the
 dialog; once the Dream dialog's preview is shown (the others: after a minute) the whole screen
 is captured.

@@ -78,3 +78,16 @@ def test_cold_start_reports_cold_and_warm_starts_of_both_workers():
             "hello_s", "first_progress_s", "warm_first_progress_s"))
         assert 0 < hello < first  # the first progress comes after the hello, on one clock
         assert warm > 0
+
+
+def test_flicker_prints_each_method_with_its_detail_and_the_speed_and_memory():
+    output = bench("flicker.py", "--side", "48", "--frames", "3", "--layer", "conv2",
+                   "--octaves", "1", "--iterations", "2", "--tries", "1", "--repeat", "1",
+                   "--memory-frames", "10", "--memory-side", "48")
+    for name in ("independent", "linear blend 0.85", "ours (smooth)"):
+        row = table_row(output, name)
+        assert float(row[1]) > 0 and float(row[2]) > 0 and float(row[4]) > 0
+    assert float(table_row(output, "independent")[3]) == 1.0
+    assert re.search(r"ours / blend instability: \d+\.\d\d \(goal", output)
+    assert re.search(r"speed: cold frame [\d.]+ s, warm frame [\d.]+ s: warm/cold [\d.]+", output)
+    assert re.search(r"memory: peak \d+ MiB after 1 frames of 48², \d+ MiB after 10", output)

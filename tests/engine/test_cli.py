@@ -2,6 +2,7 @@
 import os
 import subprocess
 import sys
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -144,17 +145,24 @@ def test_visualize_a_class_from_noise_writes_the_picture(tmp_path):
 
 
 @pytest.mark.slow
-def test_zoom_from_noise_writes_numbered_frames_and_an_animated_gif(tmp_path):
+def test_zoom_from_noise_writes_numbered_frames_an_animated_gif_and_an_mp4(tmp_path):
+    """The MP4 is written with PyAV: no ffmpeg on the PATH (only the engine's Python's folder)."""
     from PIL import Image
+    from inceptionism import video
     target = str(tmp_path / "dive.gif")
     code, _, err = run_command("zoom", "--noise", target, "--random-weights", "--frames", "3",
-                               "--width", "40", "--height", "32", "--layer", "conv2",
-                               "--octaves", "1", "--iterations", "1", "--frame-ms", "120")
+                               "--width", "40", "--height", "33", "--layer", "conv2",
+                               "--octaves", "1", "--iterations", "1", "--frame-ms", "120",
+                               PATH=os.path.dirname(sys.executable))
     assert code == 0, err
     assert sorted(os.listdir(str(tmp_path))) == ["dive-0000.png", "dive-0001.png",
-                                                 "dive-0002.png", "dive.gif"]
+                                                 "dive-0002.png", "dive.gif", "dive.mp4"]
     animation = Image.open(target)
-    assert (animation.n_frames, animation.size, animation.info["duration"]) == (3, (40, 32), 120)
+    assert (animation.n_frames, animation.size, animation.info["duration"]) == (3, (40, 33), 120)
+    clip = video.Clip(str(tmp_path / "dive.mp4"))
+    frames = list(clip)
+    assert (clip.count, clip.timing.rate) == (3, Fraction(1000, 120))
+    assert frames[0].shape == (34, 40, 3)  # yuv420p: the odd height padded by one row
 
 
 def test_zoom_needs_a_picture_or_noise(tmp_path):

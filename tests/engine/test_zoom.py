@@ -33,3 +33,22 @@ def test_cancel_keeps_the_finished_frames(engine):
         engine.zoom(dict(DIVE, frames=10), on_frame=lambda i, f: frames.append(f),
                     should_stop=lambda: len(frames) >= 2)
     assert len(frames) == 2
+
+
+def test_pan_moves_the_view_by_its_pixels_each_frame():
+    import torch
+    from inceptionism import transforms
+    y, x = torch.meshgrid(torch.arange(32.0), torch.arange(48.0), indexing="ij")
+    ramp = torch.stack([x / 47.0, y / 31.0, x * 0 + 0.5])[None]
+    moved = transforms.zoom_and_rotate(1.0, 0.0, (3.0, -2.0))(ramp)
+    inner = (slice(None), slice(None), slice(4, -4), slice(4, -4))
+    assert torch.allclose((moved - ramp)[:, 0][inner[2:]], torch.tensor(3.0 / 47.0), atol=1e-4)
+    assert torch.allclose((moved - ramp)[:, 1][inner[2:]], torch.tensor(-2.0 / 31.0), atol=1e-4)
+
+
+def test_a_panned_dive_differs_from_a_still_one_from_the_second_frame(engine):
+    still, panned = [], []
+    engine.zoom(dict(DIVE, frames=2, zoom=1.0), on_frame=lambda i, f: still.append(f))
+    engine.zoom(dict(DIVE, frames=2, zoom=1.0, **{"pan-x": 6.0}),
+                on_frame=lambda i, f: panned.append(f))
+    assert np.array_equal(still[0], panned[0]) and not np.array_equal(still[1], panned[1])

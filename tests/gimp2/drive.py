@@ -38,11 +38,13 @@ def b64(data):
     return base64.b64encode(data).decode("ascii") if data is not None else None
 
 
-def pattern(width, height, channels, alpha):
-    """Diagonal stripes for the network to see; with alpha, a transparent left quarter."""
+def pattern(width, height, channels, alpha, shift=0):
+    """Diagonal stripes for the network to see (moved left by shift pixels: a frame of an
+    animation); with alpha, a transparent left quarter."""
     def value(x, y, channel):
         if alpha and channel == channels - 1:
             return 0 if x < width // 4 else 200
+        x += shift
         return (x * (3 + 2 * channel) + y * (7 - channel) + 31 * channel) % 256
     return bytes(bytearray(value(x, y, channel) for y in range(height) for x in range(width)
                            for channel in range(channels)))
@@ -50,9 +52,12 @@ def pattern(width, height, channels, alpha):
 
 def build_image(spec):
     """An image with one patterned layer "Source" (inside a group when asked) and a selection;
-    returns it and the drawable to dream on (target "group": the group, else the layer)."""
+    returns it and the drawable to dream on (target "group": the group, else the layer).
+    With "frames" (names, bottom first): one layer per frame instead, see build_frames."""
     mode, alpha = spec.get("mode", "rgb"), spec.get("alpha", False)
     width, height = spec["size"]
+    if spec.get("frames"):
+        return build_frames(spec)
     layer_width, layer_height = spec.get("layer_size", spec["size"])
     image = gimp.Image(width, height, BASE_TYPES[mode])
     layer = gimp.Layer(image, "Source", layer_width, layer_height, LAYER_TYPES[(mode, alpha)])
@@ -68,6 +73,29 @@ def build_image(spec):
         image.insert_layer(layer, group, 0)
     select(image, spec.get("selection"))
     return image, group if spec.get("target") == "group" else layer
+
+
+def build_frames(spec):
+    """An animation: a layer per name in spec["frames"], the first at the bottom, its stripes
+    moved two pixels further each frame; "frame_sizes" gives a frame another size, "group_frame"
+    puts that frame inside a layer group. Returns the image and its top layer."""
+    width, height = spec["size"]
+    image = gimp.Image(width, height, RGB)
+    sizes = spec.get("frame_sizes", {})
+    for index, name in enumerate(spec["frames"]):
+        frame_width, frame_height = sizes.get(str(index), (width, height))
+        layer = gimp.Layer(image, utf8(name), frame_width, frame_height, RGB_IMAGE)
+        region = layer.get_pixel_rgn(0, 0, frame_width, frame_height, True, False)
+        region[:, :] = pattern(frame_width, frame_height, 3, False, 2 * index)
+        layer.flush()
+        if spec.get("group_frame") == index:
+            group = gimp.GroupLayer(image, "Group")
+            image.insert_layer(group, position=0)
+            image.insert_layer(layer, group, 0)
+        else:
+            image.insert_layer(layer, position=0)
+    select(image, spec.get("selection"))
+    return image, image.layers[0]
 
 
 def select(image, selection):

@@ -19,7 +19,8 @@ BEGIN = ("<!-- settings: written by tests/install/readme_settings.py "
 END = "<!-- /settings -->"
 LOOKS_BEGIN = "<!-- looks: written by tests/install/readme_settings.py from looks.py -->"
 LOOKS_END = "<!-- /looks -->"
-MENU_NAMES = {"dream": "Dream", "visualize": "Visualize", "zoom": "Zoom dive"}
+MENU_NAMES = {"dream": "Dream", "visualize": "Visualize", "zoom": "Zoom dive",
+              "animate": "Dream animation"}
 
 
 def section():
@@ -44,7 +45,7 @@ def looks_section():
     lines += ["| %s |" % " | ".join(row) for row in looks.look_table()]
     lines += ["", "| Word | Choices, and the engine settings each one sets |", "|---|---|"]
     for word, table in (("depth", looks.DEPTHS), ("detail", looks.DETAILS),
-                        ("strength", looks.STRENGTHS)):
+                        ("strength", looks.STRENGTHS), ("flicker", looks.FLICKERS)):
         choices = "; ".join("`%s` %s: %s" % (nick, label, engine_text(word, row))
                             for nick, label, row in table)
         lines.append("| **%s** (`--%s`) | %s |" % (word.capitalize(), word, choices))

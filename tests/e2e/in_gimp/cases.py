@@ -22,12 +22,13 @@ PIXEL_FORMATS = {("rgb", False): "R'G'B' u8", ("rgb", True): "R'G'B'A u8",
                  ("gray", False): "Y' u8", ("gray", True): "Y'A u8"}
 
 
-def pattern(width, height, channels, alpha):
-    """Deterministic detail for the network to see; with alpha, a transparent left quarter."""
+def pattern(width, height, channels, alpha, shift=0):
+    """Deterministic detail for the network to see (moved left by shift pixels: a frame of an
+    animation); with alpha, a transparent left quarter."""
     data = bytearray()
     for y in range(height):
         for x in range(width):
-            colour = [(x * 4 + y) % 256, (y * 5 + 40) % 256, (x * y) % 256][:channels - alpha]
+            colour = [((x + shift) * 4 + y) % 256, (y * 5 + 40) % 256, (x * y) % 256][:channels - alpha]
             data.extend(colour + ([0 if x < width // 4 else 200] if alpha else []))
     return bytes(data)
 
@@ -162,6 +163,54 @@ def case_zoom_network_vgg16():
     return new_image()
 
 
+# An animation's frames, bottom first, with the timings and disposals GIF export reads.
+FRAME_NAMES = ["Frame 1 (80ms) (replace)", "Frame 2 (120ms) (combine)", "Frame 3 (80ms)",
+               "Frame 4 (200ms) (replace)", "Frame 5 (80ms) (replace)", "Frame 6"]
+
+
+def animation(count=6, sizes=None, group_at=None, selection=None):
+    """An image whose layers are count frames of a pattern moving 2 pixels a frame, the first
+    at the bottom; sizes: {frame: (width, height)}; group_at: the frame put inside a group."""
+    image = Gimp.Image.new_with_precision(WIDTH, HEIGHT, Gimp.ImageBaseType.RGB,
+                                          Gimp.Precision.U8_NON_LINEAR)
+    for index in range(count):
+        width, height = (sizes or {}).get(index, (WIDTH, HEIGHT))
+        layer = Gimp.Layer.new(image, FRAME_NAMES[index], width, height,
+                               Gimp.ImageType.RGB_IMAGE, 100.0, Gimp.LayerMode.NORMAL)
+        buffer = layer.get_buffer()
+        buffer.set(Gegl.Rectangle.new(0, 0, width, height), "R'G'B' u8",
+                   pattern(width, height, 3, False, 2 * index))
+        buffer.flush()
+        parent = None
+        if index == group_at:
+            parent = Gimp.GroupLayer.new(image, "Group")
+            image.insert_layer(parent, None, 0)
+        image.insert_layer(layer, parent, 0)
+    if selection:
+        image.select_rectangle(Gimp.ChannelOps.REPLACE, *selection)
+    return image, [image.get_layers()[0]]
+
+
+def case_animation():
+    return animation(selection=(8, 6, 40, 30))
+
+
+def case_animation_worker_dies():
+    return animation()
+
+
+def case_animation_single_layer():
+    return animation(count=1)
+
+
+def case_animation_layer_group():
+    return animation(count=3, group_at=1)
+
+
+def case_animation_sizes():
+    return animation(count=3, sizes={2: (40, 30)})
+
+
 # (case, procedure, its own settings), run in this order; the fast settings come from the host.
 CASES = [(case, "dream", {}) for case in (
     case_whole, case_rectangle, case_feathered_ellipse, case_offsets, case_transparency,
@@ -177,18 +226,22 @@ CASES = [(case, "dream", {}) for case in (
     (case_visualize_selection, "visualize", {"start": "layer"}),
     (case_zoom_noise, "zoom", {"start": "noise"}),
     (case_zoom_layer, "zoom", {"start": "layer"}),
+    (case_animation, "animate", {}),  # before the other workers' cases: the warm one still waits
     (case_zoom_worker_dies, "zoom", {"start": "noise"}),
     (case_zoom_worker_missing, "zoom", {"start": "noise"}),
     # a script changes the network only (None: the layer is left at its default)
     (case_network_resnet50, "dream", {"model": "resnet50", "layer": None}),
     (case_zoom_network_vgg16, "zoom", {"start": "noise", "model": "vgg16", "layer": None}),
-]
+] + [(case, "animate", {}) for case in (
+    case_animation_worker_dies, case_animation_single_layer, case_animation_layer_group,
+    case_animation_sizes)]
 # Cases run with another worker.json command, given the installed one.
 MISSING_WORKER = ["/nonexistent/inceptionism-venv/bin/python", "-m", "inceptionism.worker"]
 WORKERS = {
     case_worker_missing: lambda command: MISSING_WORKER,
     case_zoom_worker_missing: lambda command: MISSING_WORKER,
     case_zoom_worker_dies: lambda command: command[:1] + [DYING_WORKER],
+    case_animation_worker_dies: lambda command: command[:1] + [DYING_WORKER],
 }
 
 

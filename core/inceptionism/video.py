@@ -1,0 +1,313 @@
+"""Frames in and out of files: videos, animated GIF/WebP, and folders of numbered pictures.
+
+Videos (mp4, mov, webm) are read and written with PyAV, whose wheels carry FFmpeg's libraries,
+so an artist needs no ffmpeg of their own; a video keeps its frame rate and its sound (copied
+when the new file can hold it as it is, re-encoded when it cannot). Animated GIF and WebP go
+through Pillow and keep each frame's own duration. A folder holds one picture per frame, in the
+order of the numbers in their names.
+
+Frames are read one at a time (a long video is never held whole). Writing a GIF or WebP holds
+the frames until close(), since Pillow writes those files in one go; video and folders stream.
+
+An odd width or height cannot be stored in a video's yuv420p (colour is kept per 2 x 2 pixels):
+such frames are padded by one pixel, a copy of the last row or column, so no dreamed pixel is
+lost and the video is one pixel wider or taller than the frames.
+"""
+import os
+import re
+from collections import namedtuple
+from fractions import Fraction
+
+import numpy as np
+from PIL import Image, ImageSequence
+
+from . import images
+from .errors import InceptionismError
+
+VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".webm", ".mkv")
+ANIMATED_SUFFIXES = (".gif", ".webp")
+PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
+# The video codec for each container; webm holds only VP8/VP9/AV1.
+VIDEO_CODECS = {".webm": "libvpx-vp9"}
+AUDIO_CODECS = {".webm": "libopus"}
+DEFAULT_VIDEO_CODEC, DEFAULT_AUDIO_CODEC = "libx264", "aac"
+# Frames with no timing of their own (a folder) show this long unless told otherwise.
+DEFAULT_FRAME_MS = 100
+
+# How long frames show: rate (frames per second, a Fraction) for a video, durations (ms per
+# frame) for a GIF or WebP; a folder has neither.
+Timing = namedtuple("Timing", "rate durations")
+
+
+def kind_of(path):
+    """"video", "animated" or "folder" for a path to read or write; bad-input otherwise."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in VIDEO_SUFFIXES:
+        return "video"
+    if suffix in ANIMATED_SUFFIXES:
+        return "animated"
+    if os.path.isdir(path) or not suffix:
+        return "folder"
+    raise InceptionismError("bad-input", "%s is not a video (%s), an animated GIF or WebP, or a "
+                            "folder of frames." % (path, ", ".join(VIDEO_SUFFIXES)))
+
+
+def frame_ms(timing, index):
+    """How long frame index shows, in milliseconds (DEFAULT_FRAME_MS when nothing says)."""
+    if timing.durations:
+        return timing.durations[min(index, len(timing.durations) - 1)]
+    if timing.rate:
+        return 1000.0 / timing.rate
+    return DEFAULT_FRAME_MS
+
+
+def steady(timing, default_ms=DEFAULT_FRAME_MS):
+    """timing as a frame rate where every frame shows as long (a video then gets a constant
+    rate); frames with no timing show default_ms each."""
+    durations = timing.durations
+    if timing.rate is None and (not durations or len(set(durations)) == 1):
+        return Timing(Fraction(1000) / Fraction(durations[0] if durations else default_ms)
+                      .limit_denominator(1000), None)
+    return timing
+
+
+class Clip(object):
+    """The frames of a file or folder: count, timing, and iteration over H x W x C arrays."""
+
+    def __init__(self, path):
+        self.path = path
+        self.kind = kind_of(path)
+        if not os.path.exists(path):
+            raise InceptionismError("bad-input", "%s does not exist." % path)
+        try:
+            self.count, self.timing = {"video": _video_facts, "animated": _animated_facts,
+                                       "folder": _folder_facts}[self.kind](path)
+        except InceptionismError:
+            raise
+        except Exception as error:  # PyAV's and Pillow's many ways of saying "not a video"
+            raise InceptionismError("bad-input", "Cannot read %s: %s" % (path, _reason(error)))
+        if not self.count:
+            raise InceptionismError("bad-input", "%s holds no frames." % path)
+
+    def __iter__(self):
+        reader = {"video": _video_frames, "animated": _animated_frames,
+                  "folder": _folder_frames}[self.kind]
+        try:
+            for pixels in reader(self.path):
+                yield pixels
+        except InceptionismError:
+            raise
+        except Exception as error:
+            raise InceptionismError("bad-input", "Cannot read %s: %s" % (self.path, _reason(error)))
+
+
+def _video_facts(path):
+    import av
+    with av.open(path) as container:
+        if not container.streams.video:
+            raise InceptionismError("bad-input", "%s has no video in it." % path)
+        stream = container.streams.video[0]
+        rate = stream.average_rate or stream.guessed_rate or Fraction(25)
+        count = stream.frames or sum(1 for _ in container.decode(stream))
+    return count, Timing(Fraction(rate), None)
+
+
+def _video_frames(path):
+    import av
+    with av.open(path) as container:
+        for frame in container.decode(container.streams.video[0]):
+            yield frame.to_ndarray(format="rgb24")
+
+
+def _animated_facts(path):
+    with Image.open(path) as picture:
+        durations = [float(frame.info.get("duration") or DEFAULT_FRAME_MS)
+                     for frame in ImageSequence.Iterator(picture)]
+    return len(durations), Timing(None, durations)
+
+
+def _animated_frames(path):
+    with Image.open(path) as picture:
+        for frame in ImageSequence.Iterator(picture):
+            has_alpha = frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info
+            yield np.array(frame.convert("RGBA" if has_alpha else "RGB"))
+
+
+def folder_pictures(path):
+    """The pictures in a folder, in the order of the last number in their names."""
+    names = [name for name in os.listdir(path)
+             if os.path.splitext(name)[1].lower() in PICTURE_SUFFIXES and not name.startswith(".")]
+
+    def order(name):
+        numbers = re.findall(r"\d+", name)
+        return (int(numbers[-1]) if numbers else -1, name)
+    return [os.path.join(path, name) for name in sorted(names, key=order)]
+
+
+def _folder_facts(path):
+    return len(folder_pictures(path)), Timing(None, None)
+
+
+def _folder_frames(path):
+    for picture in folder_pictures(path):
+        yield images.read_image(picture)
+
+
+class Writer(object):
+    """Frames into a file or folder: add(pixels) each in turn, then close().
+
+    timing: how long the frames show (a video gets a frame rate from it, a GIF durations);
+    audio_from: a video whose sound the new video keeps.
+    """
+
+    def __init__(self, path, timing, audio_from=None):
+        self.path = path
+        self.kind = kind_of(path)
+        self.timing = steady(timing)
+        self.audio_from = audio_from
+        self.count = 0
+        self._pictures = []
+        self._video = None
+        if self.kind == "folder" and not os.path.isdir(path):
+            os.makedirs(path)
+
+    def add(self, pixels):
+        if self.kind == "folder":
+            images.write_image(os.path.join(self.path, "frame-%05d.png" % self.count), pixels)
+        elif self.kind == "animated":
+            self._pictures.append(Image.fromarray(_rgb8(pixels, keep_alpha=True)))
+        else:
+            if self._video is None:
+                self._video = _VideoOut(self.path, pixels.shape[1], pixels.shape[0], self.timing,
+                                        self.audio_from)
+            self._video.add(_rgb8(pixels), frame_ms(self.timing, self.count))
+        self.count += 1
+
+    def close(self):
+        """Finish the file."""
+        if self.kind == "animated" and self._pictures:
+            durations = [int(round(frame_ms(self.timing, i))) for i in range(self.count)]
+            self._pictures[0].save(self.path, save_all=True, append_images=self._pictures[1:],
+                                   duration=durations, loop=0, disposal=2)
+            self._pictures = []
+        if self._video is not None:
+            try:
+                self._video.close()
+            finally:
+                self._video = None
+
+
+def _rgb8(pixels, keep_alpha=False):
+    """8-bit RGB (or RGBA) of any pixels the engine takes, for the 8-bit files here."""
+    channels = 4 if keep_alpha and pixels.shape[2] in (2, 4) else 3
+    if pixels.dtype == np.uint8 and pixels.shape[2] == channels:
+        return pixels
+    rgb, source = images.to_working(pixels)
+    alpha = None
+    if channels == 4:
+        alpha = images.encode(source.alpha.astype(np.float32)
+                              / images.FULL_SCALE[pixels.dtype], np.uint8)
+    return images.from_working(rgb, images.Source(channels, np.dtype(np.uint8), alpha))
+
+
+class _VideoOut(object):
+    """A video being written with PyAV: yuv420p, even sizes (odd ones padded by one pixel), and
+    the sound of audio_from, whose stream is declared before the first frame (a container's
+    streams are fixed once it has begun)."""
+
+    def __init__(self, path, width, height, timing, audio_from):
+        import av
+        self.path = path
+        self.container = av.open(path, "w")
+        suffix = os.path.splitext(path)[1].lower()
+        self.stream = self.container.add_stream(VIDEO_CODECS.get(suffix, DEFAULT_VIDEO_CODEC),
+                                                rate=_whole_rate(timing))
+        self.stream.width, self.stream.height = width + width % 2, height + height % 2
+        self.stream.pix_fmt = "yuv420p"
+        if timing.rate is None:  # frames of their own durations: time in milliseconds
+            self.stream.codec_context.time_base = Fraction(1, 1000)
+        self.constant = timing.rate is not None
+        self.clock = 0.0
+        self.index = 0
+        self.sound = _Sound(audio_from, self.container, suffix) if audio_from else None
+
+    def add(self, rgb, duration_ms):
+        import av
+        height, width = rgb.shape[:2]
+        if (width % 2) or (height % 2):
+            rgb = np.pad(rgb, ((0, height % 2), (0, width % 2), (0, 0)), mode="edge")
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+        frame.pts = self.index if self.constant else int(round(self.clock))
+        self.clock += duration_ms
+        self.index += 1
+        for packet in self.stream.encode(frame):
+            self.container.mux(packet)
+
+    def close(self):
+        try:
+            for packet in self.stream.encode():
+                self.container.mux(packet)
+            if self.sound is not None:
+                self.sound.copy()
+        finally:
+            self.container.close()
+
+
+def _whole_rate(timing):
+    """The frame rate a video of these frames is written at."""
+    if timing.rate:
+        return Fraction(timing.rate).limit_denominator(1001)
+    return Fraction(1000, 1)  # durations are timestamps in milliseconds
+
+
+class _Sound(object):
+    """A source video's sound for a new video: its packets as they are when the new container
+    takes the codec, else decoded and encoded again."""
+
+    def __init__(self, source_path, container, suffix):
+        import av
+        self.source_path, self.container = source_path, container
+        self.target = None
+        if kind_of(source_path) != "video":
+            return
+        with av.open(source_path) as source:
+            if not source.streams.audio:
+                return
+            audio = source.streams.audio[0]
+            self.copies = audio.codec_context.name in _COPYABLE.get(suffix, _COPYABLE[".mp4"])
+            if self.copies:
+                self.target = container.add_stream_from_template(audio)
+            else:
+                self.target = container.add_stream(
+                    AUDIO_CODECS.get(suffix, DEFAULT_AUDIO_CODEC),
+                    rate=48000 if suffix == ".webm" else audio.rate)
+
+    def copy(self):
+        import av
+        if self.target is None:
+            return
+        with av.open(self.source_path) as source:
+            audio = source.streams.audio[0]
+            if self.copies:
+                for packet in source.demux(audio):
+                    if packet.dts is not None:
+                        packet.stream = self.target
+                        self.container.mux(packet)
+                return
+            for frame in source.decode(audio):
+                frame.pts = None
+                for packet in self.target.encode(frame):
+                    self.container.mux(packet)
+            for packet in self.target.encode():
+                self.container.mux(packet)
+
+
+# Audio codecs each container takes as they are.
+_COPYABLE = {".mp4": ("aac", "mp3", "alac", "opus"), ".m4v": ("aac",),
+             ".mov": ("aac", "mp3", "alac", "pcm_s16le", "pcm_s24le"),
+             ".mkv": ("aac", "mp3", "opus", "vorbis", "flac", "pcm_s16le"),
+             ".webm": ("opus", "vorbis")}
+
+
+def _reason(error):
+    return getattr(error, "strerror", None) or str(error).splitlines()[0]

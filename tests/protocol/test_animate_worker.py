@@ -1,0 +1,74 @@
+"""The 'animate' request with the real worker (random networks, tiny frames): frames stream in
+and dreamed frames stream out, the selection applies to each, a cancel keeps the frames done."""
+import os
+import sys
+
+import pytest
+
+from inceptionism import errors, plugin_support
+from protocol_helpers import HERE
+
+pytestmark = pytest.mark.slow
+CORE = os.path.join(HERE, "..", "..", "core")
+LIGHT = {"layer": "conv2", "octaves": 1, "iterations": 2, "jitter": 4, "flicker": "smooth"}
+WIDTH, HEIGHT = 40, 32
+
+
+def frame(index):
+    """8-bit RGB frames of a pattern that moves one pixel a frame."""
+    rows = bytearray()
+    for y in range(HEIGHT):
+        for x in range(WIDTH):
+            value = ((x + index) * 7 + y * 3) % 256
+            rows += bytearray((value, (value * 3) % 256, 255 - value))
+    return plugin_support.Pixels(WIDTH, HEIGHT, 3, "u8", bytes(rows))
+
+
+@pytest.fixture
+def session(tmp_path, monkeypatch):
+    monkeypatch.setenv("INCEPTIONISM_HOME", str(tmp_path))
+    monkeypatch.setenv("INCEPTIONISM_RANDOM_WEIGHTS", "1")
+    monkeypatch.setenv("PYTHONPATH", CORE)
+    config = {"command": [sys.executable, "-m", "inceptionism.worker"],
+              "log": str(tmp_path / "log.txt")}
+    with plugin_support.Session(config) as session:
+        yield session
+
+
+def test_frames_stream_through_and_the_selection_applies_to_each(session):
+    read, done, progress = [], [], []
+    left_half = bytes(bytearray(255 if x < WIDTH // 2 else 0
+                                for y in range(HEIGHT) for x in range(WIDTH)))
+    mask = plugin_support.Pixels(WIDTH, HEIGHT, 1, "u8", left_half)
+
+    def read_frame(index):
+        read.append(index)
+        assert index <= len(done) + 1  # never more than one frame ahead of the dreamed ones
+        return frame(index)
+    meta, last = session.animate(LIGHT, 4, read_frame, mask,
+                                 on_progress=lambda fraction, text: progress.append(text),
+                                 on_frame=lambda index, pixels: done.append((index, pixels)))
+    assert read == [0, 1, 2, 3] and [index for index, _ in done] == [0, 1, 2, 3]
+    assert meta["frames"] == 4 and meta["procedure"] == "animate" and last == done[-1][1]
+    row = WIDTH * 3
+    for index, pixels in done:
+        source = frame(index).data
+        assert (pixels.width, pixels.height, pixels.channels) == (WIDTH, HEIGHT, 3)
+        for y in range(0, HEIGHT, 5):
+            line, original = pixels.data[y * row:(y + 1) * row], source[y * row:(y + 1) * row]
+            assert line[row // 2:] == original[row // 2:]  # outside the selection: untouched
+        assert pixels.data != source
+    assert any(text.startswith("frame 4 of 4") for text in progress)
+
+
+def test_a_cancel_keeps_the_frames_done(session):
+    done = []
+
+    def cancel_after_two(index, pixels):
+        done.append(index)
+        if len(done) == 2:
+            session.worker.cancel()
+    with pytest.raises(errors.Cancelled):
+        session.animate(LIGHT, 6, frame, on_frame=cancel_after_two)
+    assert done[:2] == [0, 1] and len(done) < 6
+    assert session.worker.request({"type": "ping"})[0]["type"] == "pong"
