@@ -178,7 +178,8 @@ def clip(text, limit=ECHO_CHARS):
     text = text if isinstance(text, _TEXT) else str(text)
     if len(text) <= limit:
         return text
-    return text[:limit] + "... (%d characters in all)" % len(text)
+    told = "... (%d characters in all)" % len(text)
+    return text[:max(0, limit - len(told))] + told
 
 
 def image_description(width, height, channels, dtype):
@@ -223,7 +224,7 @@ def checked_settings(procedure, values, changed=None):
     try:
         return settings.validate(procedure, values, changed)
     except (ValueError, OverflowError) as exc:  # OverflowError: an infinite whole number
-        text = clip(str(exc), SETTINGS_MESSAGE_CHARS)
+        text = clip(str(exc), SETTINGS_MESSAGE_CHARS - 2)  # room for the capital and the stop
         raise errors.InceptionismError("bad-settings", text[:1].upper() + text[1:] + ".")
 
 
