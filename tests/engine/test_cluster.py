@@ -1,0 +1,182 @@
+"""--cluster on a local Ray started here: chunks with a lead-in match one machine's run, a
+worker killed mid-chunk loses nothing, an interrupted job goes on from its finished frames, and
+without Ray the option says in one line what to install."""
+import os
+import sys
+
+import numpy as np
+import pytest
+
+from inceptionism import cli, cluster, protocol, video
+from inceptionism.engine import Engine
+
+from conftest import picture
+
+ray = pytest.importorskip("ray", reason="the cluster extra is part of the test venv (--dev)")
+
+LIGHT = ["--random-weights", "--device", "cpu", "--layer", "conv2", "--octaves", "1",
+         "--iterations", "2", "--jitter", "4"]
+SETTINGS = {"model": "googlenet", "layer": "conv2", "octaves": 1, "iterations": 2, "jitter": 4}
+FRAMES = 12
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    """One local Ray of two one-core workers for the module (starting one costs seconds); each
+    worker runs torch on one thread, and so does the single-machine run it is compared with."""
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             _node_ip_address="127.0.0.1")
+    yield ray
+    ray.shutdown()
+
+
+@pytest.fixture
+def one_thread():
+    import torch
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def panned_frames(count=FRAMES, height=24, width=32):
+    """count frames of a picture panning right 2 pixels a frame."""
+    wide = picture(height, width + 2 * count, seed=3)
+    return [np.ascontiguousarray(wide[:, 2 * k:2 * k + width]) for k in range(count)]
+
+
+def write_folder(path, frames):
+    os.makedirs(path)
+    writer = video.Writer(path, video.Timing(None, [100]))
+    for frame in frames:
+        writer.add(frame)
+    writer.close()
+
+
+def one_machine(frames, values):
+    dreamed = {}
+    Engine(device="cpu", random_weights=True).animate(
+        ((pixels, None) for pixels in frames), values, len(frames),
+        on_frame=lambda index, pixels, reused: dreamed.__setitem__(index, pixels))
+    return [dreamed[index] for index in range(len(frames))]
+
+
+def on_cluster(frames, values, chunk_frames=4, lead_in=2, on_result=None, lost=None):
+    """(dreamed frames by index, how many chunks were made) with two workers."""
+    values = protocol.checked_settings("animate", values)
+    dreamed, chunks = {}, list(cluster.animation_chunks(iter(frames), len(frames), chunk_frames,
+                                                        lead_in, values, None,
+                                                        lambda index: None))
+
+    def keep(item, actor):
+        index, pixels = item
+        assert index not in dreamed, "frame %d came back twice" % index
+        dreamed[index] = pixels
+        if on_result is not None:
+            on_result(index, actor)
+    with cluster.Cluster("local:2", device="cpu", random_weights=True) as workers:
+        cluster.run(workers, iter(chunks), keep, len(frames), on_worker_lost=lost)
+    return [dreamed[index] for index in range(len(frames))], chunks
+
+
+def test_chunks_at_coherence_0_are_the_frames_of_one_run(local_ray, one_thread):
+    frames, values = panned_frames(), dict(SETTINGS, coherence=0.0)
+    spread, chunks = on_cluster(frames, values)
+    assert [(chunk.first, chunk.start, len(chunk.frames)) for chunk in chunks] == [
+        (0, 0, 4), (2, 4, 6), (6, 8, 6)]
+    for index, (alone, together) in enumerate(zip(one_machine(frames, values), spread)):
+        assert np.array_equal(alone, together), "frame %d differs" % index
+
+
+def test_chunks_with_coherence_follow_one_run_within_a_level(local_ray, one_thread):
+    """At coherence 0.5 two lead-in frames are enough here; the higher the coherence, the longer
+    a chunk's cold start lingers, and the longer the lead-in it needs (docs/cluster.md)."""
+    frames, values = panned_frames(), dict(SETTINGS, coherence=0.5)
+    spread, _ = on_cluster(frames, values)
+    alone = one_machine(frames, values)
+    differences = [np.abs(a.astype(float) - b.astype(float)).mean() for a, b in zip(alone, spread)]
+    assert max(differences) <= 1.0, differences  # a mean of at most 1/255
+    assert differences[4] > 0 or differences[8] > 0  # the chunks did start from a lead-in
+    without_lead_in, _ = on_cluster(frames, values, lead_in=0)
+    cold = [np.abs(a.astype(float) - b.astype(float)).mean()
+            for a, b in zip(alone, without_lead_in)]
+    assert cold[4] > differences[4]  # the lead-in is what carries coherence across
+
+
+def test_a_worker_killed_mid_chunk_loses_and_repeats_nothing(local_ray, one_thread):
+    frames, values = panned_frames(), dict(SETTINGS, coherence=0.9)
+    expected, _ = on_cluster(frames, values, chunk_frames=6)
+    lost, killed = [], []
+
+    def kill_the_first(index, actor):
+        if not killed:
+            killed.append(index)
+            ray.kill(actor)
+    spread, _ = on_cluster(frames, values, chunk_frames=6, on_result=kill_the_first,
+                           lost=lost.append)
+    assert lost and "lost" in lost[0]
+    for index, (a, b) in enumerate(zip(expected, spread)):
+        assert np.array_equal(a, b), "frame %d differs after the worker died" % index
+
+
+def test_an_interrupted_cluster_job_goes_on_from_its_finished_frames(local_ray, tmp_path, capsys,
+                                                                      monkeypatch):
+    source = str(tmp_path / "frames")
+    write_folder(source, panned_frames())
+    whole, resumed = str(tmp_path / "whole"), str(tmp_path / "resumed")
+    spread = ["--cluster", "local:2", "--chunk-frames", "4", "--lead-in", "2"] + LIGHT
+    assert cli.main(["animate", source, whole] + spread) == 0
+    assert "(12 dreamed now)" in capsys.readouterr().err
+    real_keep, kept = cli.WorkFolder.keep, []
+
+    def interrupted(self, index, pixels, reused):
+        if len(kept) == 5:
+            raise KeyboardInterrupt()
+        kept.append(index)
+        real_keep(self, index, pixels, reused)
+    monkeypatch.setattr(cli.WorkFolder, "keep", interrupted)
+    assert cli.main(["animate", source, resumed] + spread) == 130
+    monkeypatch.setattr(cli.WorkFolder, "keep", real_keep)
+    capsys.readouterr()
+    assert cli.main(["animate", source, resumed] + spread) == 0
+    assert "(7 dreamed now)" in capsys.readouterr().err
+    for index, (a, b) in enumerate(zip(video.Clip(whole), video.Clip(resumed))):
+        assert np.array_equal(a, b), "frame %d differs after the resume" % index
+
+
+def test_a_batch_on_the_cluster_dreams_each_picture_and_reports_a_bad_one(local_ray, tmp_path,
+                                                                         capsys):
+    from PIL import Image
+    pictures = []
+    for name in ("a", "b", "c"):
+        pictures.append(str(tmp_path / (name + ".png")))
+        Image.fromarray(picture(24, 32, seed=len(pictures))).save(pictures[-1])
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not a picture")
+    out = str(tmp_path / "out")
+    assert cli.main(["dream", "--out-dir", out, "--cluster", "local:2"] + LIGHT + pictures
+                    + [str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert sorted(os.listdir(out)) == ["a.png", "b.png", "c.png"]
+    assert "not dreamed: %s" % broken in err
+
+
+def test_without_ray_the_option_names_the_extra_in_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray now fails, as when not installed
+    source = str(tmp_path / "frames")
+    write_folder(source, panned_frames(2))
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["animate", source, str(tmp_path / "out"), "--cluster", "local:2"] + LIGHT)
+    assert exit.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and 'pip install "inceptionism[cluster]"' in lines[0]
+    assert not os.path.exists(str(tmp_path / "out"))
+
+
+def test_cluster_addresses():
+    assert cluster.parse_address("local:3") == ("local", 3)
+    assert cluster.parse_address("auto") == ("auto", None)
+    assert cluster.parse_address("ray://head:10001") == ("remote", "ray://head:10001")
+    for wrong in ("local:0", "local:x", "head:10001", ""):
+        with pytest.raises(cluster.InceptionismError):
+            cluster.parse_address(wrong)
