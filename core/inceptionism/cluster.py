@@ -94,7 +94,8 @@ class Cluster(object):
     already started in this process (a test's) is used as it is and left running.
     """
 
-    def __init__(self, address, device="auto", random_weights=None, weights=None):
+    def __init__(self, address, device="auto", random_weights=None, weights=None, threads=None):
+        """threads: torch threads per CPU worker (default: the cores shared out among them)."""
         kind, argument = parse_address(address)
         self.ray = ray = import_ray()
         self._started = False
@@ -111,7 +112,7 @@ class Cluster(object):
         self.placement = {"num_gpus": gpu_share, "num_cpus": cpu_share}
         self.engine_options = {"device": device if not gpu_share else "auto",
                                "random_weights": random_weights, "weights": weights,
-                               "threads": cpu_share}
+                               "threads": threads or cpu_share}
         self.gpus = gpus
 
     def _connect(self, kind, argument):
@@ -295,10 +296,11 @@ class PictureChunk(Chunk):
         return None if self.pixels is None else self
 
 
-def run(cluster, chunks, on_result, total, progress=None, on_worker_lost=None):
+def run(cluster, chunks, on_result, total, progress=None, on_worker_lost=None, should_stop=None):
     """Do every chunk on the cluster's workers; on_result(item, actor) in this thread as each
     result comes back; progress(fraction, stage, eta) per result. A chunk whose worker dies is
-    done on a new worker from where it stopped (on_worker_lost(message) says so)."""
+    done on a new worker from where it stopped (on_worker_lost(message) says so); should_stop()
+    true stops the job (Cancelled) within a second."""
     ray = cluster.ray
     results = queue.Queue()
     lock = threading.Lock()
@@ -362,7 +364,13 @@ def run(cluster, chunks, on_result, total, progress=None, on_worker_lost=None):
     started, done, running, failure = time.monotonic(), 0, len(threads), None
     try:
         while running:
-            kind, value = results.get()
+            if should_stop is not None and should_stop():
+                from .errors import Cancelled
+                raise Cancelled()
+            try:
+                kind, value = results.get(timeout=0.5)
+            except queue.Empty:
+                continue
             if kind == "ended":
                 running -= 1
             elif kind == "error":
@@ -412,7 +420,7 @@ def _first_line(error):
 
 
 def animate_on_cluster(cluster, frames, count, values, mask, chunk_frames, lead_in, finished,
-                       keep, progress=None, log=None):
+                       keep, progress=None, log=None, should_stop=None):
     """Dream an animation's frames on the cluster: keep(index, pixels) as each comes back,
     finished(index) the dream of a frame done earlier (or None); returns how many were dreamed."""
     mask_ref = None if mask is None else cluster.ray.put(mask)
@@ -425,7 +433,7 @@ def animate_on_cluster(cluster, frames, count, values, mask, chunk_frames, lead_
         dreamed.append(index)
     run(cluster, animation_chunks(frames, count, chunk_frames, lead_in, values, mask_ref,
                                   finished),
-        on_result, todo, progress, log)
+        on_result, todo, progress, log, should_stop)
     return len(dreamed)
 
 
@@ -482,3 +490,31 @@ def batch_command(args, values, todo, read, mask, guide, write, progress, say):
                 yield PictureChunk(picture, pixels, values, mask, guide)
         run(cluster, chunks(), on_result, len(todo), progress, say)
     return failed
+
+
+# ---- the worker's: GIMP's Dream animation... on the cluster install.py --cluster-address names
+
+def animate_in_worker(address, engine, frames, values, mask, on_frame, progress, should_stop,
+                      log):
+    """Dream frames (all the animation's source pixels, in order) on the cluster, handing each
+    dreamed frame to on_frame(index, pixels, False) in order, as the plug-in expects; meta."""
+    started, waiting, sent = time.monotonic(), {}, [0]
+    # A short animation is shared out among the workers rather than left to one chunk.
+    with Cluster(address, device=str(engine.device), random_weights=engine.random_weights,
+                 weights=engine.weights) as workers:
+        log("dreaming the animation on " + workers.describe())
+        chunk_frames = max(1, min(CHUNK_FRAMES, -(-len(frames) // workers.workers)))
+
+        def keep(index, pixels):
+            waiting[index] = pixels
+            while sent[0] in waiting:
+                on_frame(sent[0], waiting.pop(sent[0]), False)
+                sent[0] += 1
+        dreamed = animate_on_cluster(workers, iter(frames), len(frames), values,
+                                     mask, chunk_frames, LEAD_IN, lambda index: None, keep,
+                                     progress, log, should_stop)
+        meta = dict(values, engine_version=__version__, device=workers.describe(),
+                    random_weights=engine.random_weights,
+                    seconds=round(time.monotonic() - started, 3), frames=len(frames),
+                    dreamed_frames=dreamed)
+    return meta
