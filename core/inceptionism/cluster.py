@@ -33,6 +33,9 @@ CHUNK_FRAMES = 60
 LEAD_IN = 12
 # On a cluster without GPUs, one engine per this many CPU cores.
 CPUS_PER_CPU_WORKER = 4
+# Set before Ray starts, this makes a local Ray's node address 127.0.0.1, and every one of its
+# servers then listens on 127.0.0.1 only (Ray's single-machine mode on macOS and Windows).
+LOOPBACK_ONLY = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
 # A chunk whose worker died this many times is not tried again (it is what kills them).
 TRIES = 3
 
@@ -120,9 +123,7 @@ class Cluster(object):
         options = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
         try:
             if kind == "local":
-                cores = os.cpu_count() or 1
-                self.ray.init(num_cpus=max(cores, argument), _node_ip_address="127.0.0.1",
-                              **options)
+                start_loopback_only(self.ray, max(os.cpu_count() or 1, argument), **options)
                 self._started = True
             else:
                 self.ray.init(address=argument if kind == "remote" else "auto", **options)
@@ -148,6 +149,18 @@ class Cluster(object):
 
     def __exit__(self, *exc_info):
         self.close()
+
+
+def start_loopback_only(ray, cpus, **options):
+    """Start a Ray on this machine that listens on 127.0.0.1 only, or refuse to start one."""
+    os.environ[LOOPBACK_ONLY] = "0"  # for Ray's processes, and for a Ray imported from now on
+    from ray._private import ray_constants
+    ray_constants.ENABLE_RAY_CLUSTER = False  # for a Ray imported before (read at each start)
+    ray.init(num_cpus=cpus, _node_ip_address="127.0.0.1", **options)
+    if ray.util.get_node_ip_address() != "127.0.0.1":
+        ray.shutdown()
+        raise InceptionismError("internal", "This version of Ray cannot be kept to this machine "
+                                "(127.0.0.1): use a cluster address instead of local:N.")
 
 
 class EngineActor(object):

@@ -22,12 +22,56 @@ FRAMES = 12
 
 @pytest.fixture(scope="module")
 def local_ray():
-    """One local Ray of two one-core workers for the module (starting one costs seconds); each
-    worker runs torch on one thread, and so does the single-machine run it is compared with."""
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-             _node_ip_address="127.0.0.1")
+    """One local Ray started as local:2 starts it, for the module (starting one costs seconds):
+    each worker runs torch on one thread, and so does the single-machine run it is compared
+    with; the clusters the tests open use it and leave it running."""
+    started = cluster.Cluster("local:2", device="cpu")
     yield ray
-    ray.shutdown()
+    started.close()
+
+
+def listening_addresses(pids):
+    """The (address, port) of every TCP socket that the processes pids listen on (/proc)."""
+    inodes = set()
+    for pid in pids:
+        try:
+            for name in os.listdir("/proc/%d/fd" % pid):
+                target = os.readlink("/proc/%d/fd/%s" % (pid, name))
+                if target.startswith("socket:["):
+                    inodes.add(target[len("socket:["):-1])
+        except OSError:
+            continue  # a process that ended meanwhile
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                local, state, inode = fields[1], fields[3], fields[9]
+                if state == "0A" and inode in inodes:  # 0A: LISTEN
+                    address, port = local.split(":")
+                    found.append((address, int(port, 16)))
+    return found
+
+
+def descendants(pid):
+    children = set()
+    for task in os.listdir("/proc/%d/task" % pid):
+        with open("/proc/%d/task/%s/children" % (pid, task)) as handle:
+            children.update(int(child) for child in handle.read().split())
+    return set().union(children, *[descendants(child) for child in children])
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads Linux's /proc")
+def test_local_ray_listens_on_this_machine_only_without_a_dashboard(local_ray):
+    """local:N must not open the engine to the network: Ray's ports have no user check."""
+    import socket
+    listening = listening_addresses(descendants(os.getpid()))
+    assert len(listening) >= 3  # the GCS, the raylet and the workers at least
+    loopback = ("0100007F", "0000000000000000FFFF00000100007F", "00000000000000000000000001000000")
+    assert all(address in loopback for address, _ in listening), listening
+    assert local_ray.util.get_node_ip_address() == "127.0.0.1"
+    with socket.socket() as probe:  # the dashboard's port is closed
+        assert probe.connect_ex(("127.0.0.1", 8265)) != 0
 
 
 @pytest.fixture
