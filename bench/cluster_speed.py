@@ -2,14 +2,17 @@
 
     python3 bench/cluster_speed.py [--sides 256 512] [--frames 8] [--flicker-frames 24]
 
-- Overhead: an animation of independent frames (coherence 0) dreamed by the plain local engine
-  on one thread, against the same frames on local:1 (one Ray worker, torch on one thread): the steady
-  seconds per frame (first frame's arrival to the last's), and the one-off start of the worker.
-  Goal: under 5 % of a frame's time at 512².
+- Overhead: an animation of independent frames (coherence 0) on local:1 (one Ray worker, torch
+  on one thread): the steady seconds between two frames arriving here, against the seconds the
+  worker's engine spent on each (measured there, in the same minutes, so the load of other
+  processes weighs on both alike); the rest is Ray's: moving frames, scheduling, streaming.
+  Goal: under 5 % of a frame's time at 512². The plain local engine (one thread, run just
+  before) and the worker's one-off start are printed beside it.
 - Throughput: local:2 against local:1 (frames per second, steady), each worker on one thread.
 - Flicker at chunk boundaries: bench/flicker.py's moving camera and instability, each
-  transition scored; those across a chunk boundary against those inside a chunk, for lead-ins
-  of 0 and more frames. Goal: boundaries within 10 % of inside.
+  transition scored; those across a join (into a chunk's first frame, and into and out of the
+  frames blended from two chunks) against those inside a chunk, for several lead-ins and
+  crossfades. Goal: joins within 10 % of inside.
 The machine's load average is printed: other processes share the cores, so only ratios from
 one run mean anything. Random networks: no pretrained weights can be had here.
 """
@@ -52,19 +55,23 @@ def local_run(frames, values):
     return steady(stamps), stamps[0] - started
 
 
-def cluster_run(address, frames, values, chunk_frames, lead_in):
-    """(seconds per frame steady, seconds to the first frame, {index: dreamed})."""
-    dreamed, stamps = {}, []
+def cluster_run(address, frames, values, chunk_frames, lead_in, crossfade=0):
+    """(seconds per frame steady, seconds to the first frame, dreamed frames, the engine's
+    seconds per frame after the first)."""
+    dreamed, stamps, engine_seconds = {}, [], []
     values = protocol.checked_settings("animate", values)
     with cluster.Cluster(address, device="cpu", random_weights=True, threads=1) as workers:
         started = time.perf_counter()
 
-        def keep(index, pixels):
+        def keep(index, pixels, seconds):
             dreamed[index] = pixels
             stamps.append(time.perf_counter())
-        cluster.animate_on_cluster(workers, iter(frames), len(frames), values, None,
-                                   chunk_frames, lead_in, lambda index: None, keep)
-    return steady(stamps), stamps[0] - started, [dreamed[k] for k in range(len(frames))]
+            engine_seconds.append(seconds)
+        plan = cluster.Plan(len(frames), chunk_frames, lead_in, crossfade)
+        cluster.animate_on_cluster(workers, iter(frames), plan, values, None,
+                                   lambda index: None, keep)
+    return (steady(stamps), stamps[0] - started, [dreamed[k] for k in range(len(frames))],
+            float(np.mean(engine_seconds[1:])))
 
 
 def transitions(camera, sources, dreams):
@@ -80,50 +87,62 @@ def transitions(camera, sources, dreams):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sides", type=int, nargs="+", default=[256, 512])
+    parser.add_argument("--sides", type=int, nargs="*", default=[256, 512])
     parser.add_argument("--frames", type=int, default=8)
     parser.add_argument("--flicker-frames", type=int, default=24)
     parser.add_argument("--flicker-side", type=int, default=128)
     parser.add_argument("--chunk", type=int, default=8, help="frames per chunk for the flicker")
-    parser.add_argument("--lead-ins", type=int, nargs="+", default=[0, 4, cluster.LEAD_IN])
+    parser.add_argument("--joins", nargs="+", default=["0/0", "%d/0" % cluster.LEAD_IN,
+                                                       "0/%d" % cluster.CROSSFADE,
+                                                       "%d/%d" % (cluster.LEAD_IN,
+                                                                  cluster.CROSSFADE)],
+                        help="LEAD_IN/CROSSFADE pairs to score the flicker of")
     args = parser.parse_args(argv)
     os.environ["INCEPTIONISM_RANDOM_WEIGHTS"] = "1"
     print("load average at the start: %.1f %.1f %.1f on %d cores"
           % (os.getloadavg() + (os.cpu_count(),)), flush=True)
     import ray
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-             _node_ip_address="127.0.0.1")
+    local = cluster.Cluster("local:%d" % os.cpu_count(), device="cpu")  # as local:N starts it
     speed = dict(SPEED_RECIPE, jitter=16)
-    print("\n| Side | local s/frame | local:1 s/frame | overhead | local:1 start s | "
-          "local:2 s/frame | local:2 / local:1 throughput |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| Side | plain local s/frame | local:1 s/frame | its engine s/frame | Ray overhead | "
+          "local:1 start s | local:2 s/frame | local:2 / local:1 throughput |")
+    print("|---|---|---|---|---|---|---|---|")
     for side in args.sides:
         _, frames = source_frames(side, args.frames)
         alone, _ = local_run(frames, speed)
-        one, one_start, _ = cluster_run("local:1", frames, speed, args.frames, 0)
-        two, _, _ = cluster_run("local:2", frames, speed, args.frames // 2, 0)
-        print("| %d² | %.3f | %.3f | %+.1f %% | %.1f | %.3f | %.2f |"
-              % (side, alone, one, 100.0 * (one - alone) / alone, one_start, two, one / two),
-              flush=True)
+        one, one_start, _, engine = cluster_run("local:1", frames, speed, args.frames, 0)
+        two = cluster_run("local:2", frames, speed, args.frames // 2, 0)[0]
+        print("| %d² | %.3f | %.3f | %.3f | %+.1f %% | %.1f | %.3f | %.2f |"
+              % (side, alone, one, engine, 100.0 * (one - engine) / engine, one_start, two,
+                 one / two), flush=True)
 
     values = {"layer": flicker.RECIPE["layer"], "octaves": flicker.RECIPE["octaves"],
               "iterations": flicker.RECIPE["iterations"], "step-size": flicker.RECIPE["step-size"],
               "seed": 0, "jitter": max(1, args.flicker_side // 8), "flicker": "smooth"}
     camera, sources = source_frames(args.flicker_side, args.flicker_frames)
     boundaries = set(range(args.chunk - 1, args.flicker_frames - 1, args.chunk))
-    print("\nflicker at %d² over %d frames (Flicker smooth), chunks of %d frames on local:2:"
+    print("\nflicker at %d² over %d frames (Flicker smooth), chunks of %d frames on local:2 "
+          "(a join: the transitions into a chunk's first frame and through its blended ones):"
           % (args.flicker_side, args.flicker_frames, args.chunk))
-    print("| Lead-in | instability inside chunks | across boundaries | boundary / inside |")
-    print("|---|---|---|---|")
-    for lead_in in args.lead_ins:
-        _, _, dreams = cluster_run("local:2", sources, values, args.chunk, lead_in)
+    print("| Lead-in | Crossfade | inside chunks | across joins | join / inside | worst join "
+          "/ inside | mean detail |")
+    print("|---|---|---|---|---|---|---|")
+    for join in args.joins:
+        lead_in, crossfade = [int(part) for part in join.split("/")]
+        plan = cluster.Plan(args.flicker_frames, args.chunk, lead_in, crossfade)
+        joins = set(k for k in range(args.flicker_frames - 1)
+                    if k in boundaries or plan.blended(k) or plan.blended(k + 1))
+        dreams = cluster_run("local:2", sources, values, args.chunk, lead_in, crossfade)[2]
         changes = transitions(camera, sources, dreams)
-        inside = np.mean([c for k, c in enumerate(changes) if k not in boundaries])
-        across = np.mean([c for k, c in enumerate(changes) if k in boundaries])
-        print("| %d | %.3f | %.3f | %.2f |" % (lead_in, inside, across, across / inside),
-              flush=True)
+        inside = np.mean([c for k, c in enumerate(changes) if k not in joins])
+        across = [c for k, c in enumerate(changes) if k in joins]
+        detail = np.mean([np.abs(flicker.as_float(d) - flicker.as_float(s)).mean()
+                          for s, d in zip(sources, dreams)])
+        print("| %d | %d | %.3f | %.3f | %.2f | %.2f | %.4f |"
+              % (lead_in, crossfade, inside, np.mean(across), np.mean(across) / inside,
+                 max(across) / inside, detail), flush=True)
     print("\nload average at the end: %.1f %.1f %.1f" % os.getloadavg())
-    ray.shutdown()
+    local.close()
     return 0
 
 

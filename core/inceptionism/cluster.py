@@ -21,6 +21,8 @@ import queue
 import threading
 import time
 
+import numpy as np
+
 from . import __version__
 from .errors import InceptionismError
 
@@ -31,6 +33,7 @@ NEEDS_RAY = ('Ray, which spreads the work over a cluster, is not installed: pip 
 # more work). A chunk's cold start fades by about the coherence per frame (docs/cluster.md).
 CHUNK_FRAMES = 60
 LEAD_IN = 12
+CROSSFADE = 8
 # On a cluster without GPUs, one engine per this many CPU cores.
 CPUS_PER_CPU_WORKER = 4
 # Set before Ray starts, this makes a local Ray's node address 127.0.0.1, and every one of its
@@ -53,6 +56,10 @@ def add_options(parser, chunks):
         parser.add_argument("--lead-in", type=int, default=LEAD_IN, metavar="K",
                             help="with --cluster: frames each chunk dreams before its own and "
                                  "drops, so the dream flows on across chunks "
+                                 "(default: %(default)s)")
+        parser.add_argument("--crossfade", type=int, default=CROSSFADE, metavar="F",
+                            help="with --cluster: frames each chunk goes on past its end, "
+                                 "blended into the next chunk's first ones "
                                  "(default: %(default)s)")
 
 
@@ -177,12 +184,18 @@ class EngineActor(object):
         self.engine = Engine(device=device, random_weights=random_weights, weights=weights)
 
     def animate_chunk(self, frames, values, first, keep_from, mask):
-        """Yield (index, dreamed pixels) for each frame from keep_from on that was not given
-        done; frames: [(pixels, done or None)] for frame indices first, first + 1, ..."""
+        """Yield (index, dreamed pixels, seconds) for each frame from keep_from on that was not
+        given done, seconds being the time since the last frame here (what the engine took:
+        the rest of a frame's time on the cluster is Ray's overhead); frames: [(pixels, done or
+        None)] for frame indices first, first + 1, ..."""
         def run(emit):
+            last = [time.monotonic()]
+
             def keep(index, pixels, reused):
+                now = time.monotonic()
                 if index >= keep_from and not reused:
-                    emit((index, pixels))
+                    emit((index, pixels, now - last[0]))
+                last[0] = now
             self.engine.animate(iter(frames), values, len(frames), mask, on_frame=keep,
                                 first=first)
         for item in _streamed(run):
@@ -232,18 +245,67 @@ class Chunk(object):
         raise NotImplementedError
 
     def received(self, item):
+        """Record item; return it as on_result is to see it."""
         raise NotImplementedError
 
     def rest(self):
         raise NotImplementedError
 
 
-class AnimationChunk(Chunk):
-    """Frames [start, end) of an animation, after up to lead-in frames that are dreamed and
-    dropped; frames already dreamed (done) are reused, not dreamed again."""
+class Plan(object):
+    """Where an animation's chunks lie. Chunk k keeps frames [start, end); it dreams lead_in
+    frames before start and drops them, and goes on for crossfade frames past end (its tail).
+    The next chunk's first crossfade frames are blended from its own dream and that tail, the
+    weight sliding from the tail to the new chunk frame by frame: what is left of the two
+    chunks' difference after the lead-in is spread over those frames instead of jumping at one.
+    """
 
-    def __init__(self, frames, first, start, values, mask):
-        self.frames, self.first, self.start = frames, first, start
+    def __init__(self, count, chunk_frames, lead_in, crossfade):
+        if chunk_frames < 1 or lead_in < 0 or not 0 <= crossfade <= chunk_frames:
+            raise InceptionismError("bad-settings", "Chunks need at least one frame, a lead-in "
+                                    "of 0 frames or more, and a crossfade of 0 frames up to "
+                                    "the chunk's length.")
+        self.count, self.chunk_frames = count, chunk_frames
+        self.lead_in, self.crossfade = lead_in, crossfade
+        self.starts = list(range(0, count, chunk_frames))
+
+    def chunk(self, k):
+        """(first frame dreamed, start, end, stop): frames [start, stop) are sent back."""
+        start = self.starts[k]
+        end = min(self.count, start + self.chunk_frames)
+        return max(0, start - self.lead_in), start, end, min(self.count, end + self.crossfade)
+
+    def blended(self, index):
+        """Whether frame index is made of two chunks' dreams."""
+        boundary = index - index % self.chunk_frames
+        return boundary > 0 and index < boundary + self.crossfade
+
+    def tail_weight(self, index):
+        """The weight of the chunk before's dream (its tail) in blended frame index."""
+        boundary = index - index % self.chunk_frames
+        return float(boundary + self.crossfade - index) / (self.crossfade + 1)
+
+    def blend(self, index, tail, head):
+        """Frame index from the chunk before's dream (tail) and the new chunk's (head)."""
+        weight = self.tail_weight(index)
+        mixed = tail.astype(np.float64) * weight + head.astype(np.float64) * (1.0 - weight)
+        if np.issubdtype(tail.dtype, np.integer):
+            limits = np.iinfo(tail.dtype)
+            mixed = np.clip(np.rint(mixed), limits.min, limits.max)
+        return mixed.astype(tail.dtype)
+
+    def expected(self):
+        """How many frames come back from the workers when none was done before."""
+        return self.count + self.crossfade * max(0, len(self.starts) - 1)
+
+
+class AnimationChunk(Chunk):
+    """Frames [start, stop) of an animation, after up to lead-in frames that are dreamed and
+    dropped; frames already dreamed (done) are reused, not dreamed again; frames from end on
+    are the tail, blended into the next chunk's first frames."""
+
+    def __init__(self, frames, first, start, end, values, mask):
+        self.frames, self.first, self.start, self.end = frames, first, start, end
         self.values, self.mask = values, mask
 
     def call(self, actor):
@@ -251,9 +313,10 @@ class AnimationChunk(Chunk):
                                           self.mask)
 
     def received(self, item):
-        index, pixels = item
+        index, pixels = item[:2]
         position = index - self.first
         self.frames[position] = (self.frames[position][0], pixels)
+        return item + (index >= self.end,)
 
     def rest(self):
         """From the last frame back (the carried detail goes on from it, as in one run)."""
@@ -265,30 +328,37 @@ class AnimationChunk(Chunk):
             return self
         last = done[-1]
         rest = AnimationChunk(self.frames[last:], self.first + last, self.first + last,
-                              self.values, self.mask)
+                              self.end, self.values, self.mask)
         rest.tries = self.tries
         return rest
 
 
-def animation_chunks(frames, count, chunk_frames, lead_in, values, mask, finished):
+def animation_chunks(frames, plan, values, mask, finished):
     """The chunks of an animation from frames, an iterator of each frame's source pixels read in
-    order (a video streams); finished(index) gives the dream of a frame already done, or None.
-    A chunk whose frames are all done is left out; one that starts done needs no lead-in."""
-    if chunk_frames < 1 or lead_in < 0:
-        raise InceptionismError("bad-settings", "Chunks need at least one frame and a lead-in "
-                                "of 0 frames or more.")
-    recent = []  # the last lead_in source frames: the next chunk's lead-in
-    frames = iter(frames)
-    for start in range(0, count, chunk_frames):
-        end = min(count, start + chunk_frames)
-        sources = [next(frames) for _ in range(start, end)]
-        done = [finished(index) for index in range(start, end)]
-        lead = [] if done[0] is not None else recent[len(recent) - min(lead_in, start):]
-        recent = (recent + sources)[-lead_in:] if lead_in else []
-        if all(pixels is not None for pixels in done):
+    order (a video streams: only the frames a chunk needs are held); finished(index) gives the
+    dream of a frame already done, or None. A chunk whose frames are all done is left out; a
+    done frame is reused (the chunk goes on from it, needing no lead-in) unless it is a blend."""
+    held, frames, read = {}, iter(frames), [0]
+
+    def source(index):
+        while read[0] <= index:
+            held[read[0]] = next(frames)
+            read[0] += 1
+        return held[index]
+    for k in range(len(plan.starts)):
+        first, start, end, stop = plan.chunk(k)
+        finals = [finished(index) for index in range(start, stop)]
+        for index in [index for index in held if index < first]:
+            del held[index]
+        if all(pixels is not None for pixels in finals):
             continue
-        items = [(pixels, None) for pixels in lead] + list(zip(sources, done))
-        yield AnimationChunk(items, start - len(lead), start, values, mask)
+        done = [None if plan.blended(index) else pixels
+                for index, pixels in zip(range(start, stop), finals)]
+        if done[0] is not None:
+            first = start
+        items = [(source(index), None) for index in range(first, start)]
+        items += [(source(index), pixels) for index, pixels in zip(range(start, stop), done)]
+        yield AnimationChunk(items, first, start, end, values, mask)
 
 
 class PictureChunk(Chunk):
@@ -304,6 +374,7 @@ class PictureChunk(Chunk):
 
     def received(self, item):
         self.pixels = None
+        return item
 
     def rest(self):
         return None if self.pixels is None else self
@@ -344,8 +415,7 @@ def run(cluster, chunks, on_result, total, progress=None, on_worker_lost=None, s
                     return
                 try:
                     for ref in chunk.call(actor):
-                        item = ray.get(ref)
-                        chunk.received(item)
+                        item = chunk.received(ray.get(ref))
                         results.put(("item", (item, actor)))
                         if stopping.is_set():
                             return
@@ -432,23 +502,33 @@ def _first_line(error):
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def animate_on_cluster(cluster, frames, count, values, mask, chunk_frames, lead_in, finished,
-                       keep, progress=None, log=None, should_stop=None):
-    """Dream an animation's frames on the cluster: keep(index, pixels) as each comes back,
-    finished(index) the dream of a frame done earlier (or None); returns how many were dreamed."""
+def animate_on_cluster(cluster, frames, plan, values, mask, finished, keep, progress=None,
+                       log=None, should_stop=None):
+    """Dream an animation's frames on the cluster as plan cuts them: keep(index, pixels,
+    seconds the worker's engine took on it) as each is done, finished(index) the dream of a
+    frame done earlier (or None); returns how many frames were dreamed."""
     mask_ref = None if mask is None else cluster.ray.put(mask)
-    todo = sum(1 for index in range(count) if finished(index) is None)
-    dreamed = []
+    halves, dreamed = {}, []
 
     def on_result(item, actor):
-        index, pixels = item
-        keep(index, pixels)
+        index, pixels, seconds, tail = item
+        if plan.blended(index):
+            if finished(index) is not None:
+                return  # blended in an earlier run; its chunk ran again for other frames
+            halves.setdefault(index, {})[tail] = pixels
+            if len(halves[index]) < 2:
+                return
+            parts = halves.pop(index)
+            pixels = plan.blend(index, parts[True], parts[False])
+        keep(index, pixels, seconds)
         dreamed.append(index)
-    run(cluster, animation_chunks(frames, count, chunk_frames, lead_in, values, mask_ref,
-                                  finished),
-        on_result, todo, progress, log, should_stop)
+    todo = sum(1 for index in range(plan.count) if finished(index) is None)
+    run(cluster, animation_chunks(frames, plan, values, mask_ref, finished), on_result,
+        todo + plan.expected() - plan.count, progress, log, should_stop)
+    if halves:
+        raise InceptionismError("internal", "Frames %s got only one of their two chunks."
+                                % sorted(halves))
     return len(dreamed)
-
 
 
 # ---- the command line's --cluster
@@ -465,11 +545,12 @@ def animate_command(args, clip, values, mask, work, progress, say):
     """`animate --cluster`: dream clip's frames on the cluster into the work folder; meta."""
     started = time.monotonic()
     with open_for(args, values["model"]) as cluster:
-        say("dreaming on %s, %d frames a chunk after a lead-in of %d"
-            % (cluster.describe(), args.chunk_frames, args.lead_in))
+        plan = Plan(clip.count, args.chunk_frames, args.lead_in, args.crossfade)
+        say("dreaming on %s, %d frames a chunk after a lead-in of %d, crossfading over %d"
+            % (cluster.describe(), args.chunk_frames, args.lead_in, args.crossfade))
         dreamed = animate_on_cluster(
-            cluster, iter(clip), clip.count, values, mask, args.chunk_frames, args.lead_in,
-            work.frame, lambda index, pixels: work.keep(index, pixels, False), progress, say)
+            cluster, iter(clip), plan, values, mask, work.frame,
+            lambda index, pixels, seconds: work.keep(index, pixels, False), progress, say)
         return dict(values, engine_version=__version__, device=cluster.describe(),
                     random_weights=cluster.engine_options["random_weights"],
                     seconds=round(time.monotonic() - started, 3), frames=clip.count,
@@ -517,15 +598,15 @@ def animate_in_worker(address, engine, frames, values, mask, on_frame, progress,
                  weights=engine.weights) as workers:
         log("dreaming the animation on " + workers.describe())
         chunk_frames = max(1, min(CHUNK_FRAMES, -(-len(frames) // workers.workers)))
+        plan = Plan(len(frames), chunk_frames, LEAD_IN, min(CROSSFADE, chunk_frames))
 
-        def keep(index, pixels):
+        def keep(index, pixels, seconds):
             waiting[index] = pixels
             while sent[0] in waiting:
                 on_frame(sent[0], waiting.pop(sent[0]), False)
                 sent[0] += 1
-        dreamed = animate_on_cluster(workers, iter(frames), len(frames), values,
-                                     mask, chunk_frames, LEAD_IN, lambda index: None, keep,
-                                     progress, log, should_stop)
+        dreamed = animate_on_cluster(workers, iter(frames), plan, values, mask,
+                                     lambda index: None, keep, progress, log, should_stop)
         meta = dict(values, engine_version=__version__, device=workers.describe(),
                     random_weights=engine.random_weights,
                     seconds=round(time.monotonic() - started, 3), frames=len(frames),

@@ -105,29 +105,28 @@ def one_machine(frames, values):
     return [dreamed[index] for index in range(len(frames))]
 
 
-def on_cluster(frames, values, chunk_frames=4, lead_in=2, on_result=None, lost=None):
-    """(dreamed frames by index, how many chunks were made) with two workers."""
+def on_cluster(frames, values, chunk_frames=4, lead_in=2, crossfade=0, lost=None,
+               on_frame=None):
+    """(dreamed frames by index, the plan) with two workers."""
     values = protocol.checked_settings("animate", values)
-    dreamed, chunks = {}, list(cluster.animation_chunks(iter(frames), len(frames), chunk_frames,
-                                                        lead_in, values, None,
-                                                        lambda index: None))
+    plan, dreamed = cluster.Plan(len(frames), chunk_frames, lead_in, crossfade), {}
 
-    def keep(item, actor):
-        index, pixels = item
+    def keep(index, pixels, seconds):
         assert index not in dreamed, "frame %d came back twice" % index
         dreamed[index] = pixels
-        if on_result is not None:
-            on_result(index, actor)
+        if on_frame is not None:
+            on_frame(index)
     with cluster.Cluster("local:2", device="cpu", random_weights=True) as workers:
-        cluster.run(workers, iter(chunks), keep, len(frames), on_worker_lost=lost)
-    return [dreamed[index] for index in range(len(frames))], chunks
+        cluster.animate_on_cluster(workers, iter(frames), plan, values, None,
+                                   lambda index: None, keep, log=lost)
+    return [dreamed[index] for index in range(len(frames))], plan
 
 
 def test_chunks_at_coherence_0_are_the_frames_of_one_run(local_ray, one_thread):
     frames, values = panned_frames(), dict(SETTINGS, coherence=0.0)
-    spread, chunks = on_cluster(frames, values)
-    assert [(chunk.first, chunk.start, len(chunk.frames)) for chunk in chunks] == [
-        (0, 0, 4), (2, 4, 6), (6, 8, 6)]
+    spread, plan = on_cluster(frames, values, crossfade=2)
+    assert [plan.chunk(k) for k in range(3)] == [(0, 0, 4, 6), (2, 4, 8, 10), (6, 8, 12, 12)]
+    assert [index for index in range(FRAMES) if plan.blended(index)] == [4, 5, 8, 9]
     for index, (alone, together) in enumerate(zip(one_machine(frames, values), spread)):
         assert np.array_equal(alone, together), "frame %d differs" % index
 
@@ -147,18 +146,21 @@ def test_chunks_with_coherence_follow_one_run_within_a_level(local_ray, one_thre
     assert cold[4] > differences[4]  # the lead-in is what carries coherence across
 
 
-def test_a_worker_killed_mid_chunk_loses_and_repeats_nothing(local_ray, one_thread):
+def test_a_worker_killed_mid_chunk_loses_and_repeats_nothing(local_ray, one_thread,
+                                                              monkeypatch):
     frames, values = panned_frames(), dict(SETTINGS, coherence=0.9)
-    expected, _ = on_cluster(frames, values, chunk_frames=6)
-    lost, killed = [], []
+    expected, _ = on_cluster(frames, values, chunk_frames=6, crossfade=2)
+    actors, lost = [], []
+    real_new_actor = cluster.Cluster.new_actor
+    monkeypatch.setattr(cluster.Cluster, "new_actor",
+                        lambda self: actors.append(real_new_actor(self)) or actors[-1])
 
-    def kill_the_first(index, actor):
-        if not killed:
-            killed.append(index)
-            ray.kill(actor)
-    spread, _ = on_cluster(frames, values, chunk_frames=6, on_result=kill_the_first,
-                           lost=lost.append)
-    assert lost and "lost" in lost[0]
+    def kill_the_first_worker(index):
+        if len(actors) == 2:  # both are at work, each on a chunk of 6 frames or more
+            ray.kill(actors[0])
+    spread, _ = on_cluster(frames, values, chunk_frames=6, crossfade=2, lost=lost.append,
+                           on_frame=kill_the_first_worker)
+    assert len(actors) >= 3 and any("lost" in line for line in lost), lost
     for index, (a, b) in enumerate(zip(expected, spread)):
         assert np.array_equal(a, b), "frame %d differs after the worker died" % index
 
@@ -168,7 +170,8 @@ def test_an_interrupted_cluster_job_goes_on_from_its_finished_frames(local_ray, 
     source = str(tmp_path / "frames")
     write_folder(source, panned_frames())
     whole, resumed = str(tmp_path / "whole"), str(tmp_path / "resumed")
-    spread = ["--cluster", "local:2", "--chunk-frames", "4", "--lead-in", "2"] + LIGHT
+    spread = ["--cluster", "local:2", "--chunk-frames", "4", "--lead-in", "2",
+              "--crossfade", "2"] + LIGHT
     assert cli.main(["animate", source, whole] + spread) == 0
     assert "(12 dreamed now)" in capsys.readouterr().err
     real_keep, kept = cli.WorkFolder.keep, []
