@@ -72,6 +72,8 @@ def test_local_ray_listens_on_this_machine_only_without_a_dashboard(local_ray):
     assert local_ray.util.get_node_ip_address() == "127.0.0.1"
     with socket.socket() as probe:  # the dashboard's port is closed
         assert probe.connect_ex(("127.0.0.1", 8265)) != 0
+    token = os.path.join(os.path.expanduser("~"), ".ray", "auth_token")
+    assert os.environ["RAY_AUTH_MODE"] == "token" and os.stat(token).st_mode & 0o077 == 0
 
 
 @pytest.fixture
