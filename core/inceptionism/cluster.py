@@ -162,18 +162,22 @@ def start_loopback_only(ray, cpus, **options):
     """Start a Ray on this machine that listens on 127.0.0.1 only and asks every caller for
     the token in ~/.ray/auth_token (made readable by this user only), or refuse to start one.
     127.0.0.1 keeps the network out; the token keeps out the machine's other users."""
+    if os.environ.get("RAY_AUTH_MODE", "token") != "token":
+        raise InceptionismError("bad-settings", "local:N keeps Ray's token authentication on: "
+                                "unset RAY_AUTH_MODE.")
     os.environ[LOOPBACK_ONLY] = "0"  # for Ray's processes, and for a Ray imported from now on
-    os.environ["RAY_AUTH_MODE"] = "token"
     from ray._private import ray_constants
     ray_constants.ENABLE_RAY_CLUSTER = False  # for a Ray imported before (read at each start)
     ray.init(num_cpus=cpus, _node_ip_address="127.0.0.1", **options)
     token = os.path.join(os.path.expanduser("~"), ".ray", "auth_token")
     if os.path.isfile(token):
         os.chmod(token, 0o600)
-    if ray.util.get_node_ip_address() != "127.0.0.1":
+    if (ray.util.get_node_ip_address() != "127.0.0.1"
+            or os.environ.get("RAY_AUTH_MODE") != "token"):  # Ray 2.60 sets it when it starts
         ray.shutdown()
         raise InceptionismError("internal", "This version of Ray cannot be kept to this machine "
-                                "(127.0.0.1): use a cluster address instead of local:N.")
+                                "(127.0.0.1, with a token): use a cluster address instead of "
+                                "local:N.")
 
 
 class EngineActor(object):
