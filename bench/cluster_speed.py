@@ -9,6 +9,7 @@
   Goal: under 5 % of a frame's time at 512². The plain local engine (one thread, run just
   before) and the worker's one-off start are printed beside it.
 - Throughput: local:2 against local:1 (frames per second, steady), each worker on one thread.
+  The plain local run is the mean of one before and one after the cluster's runs.
 - Flicker at chunk boundaries: bench/flicker.py's moving camera and instability, each
   transition scored; those across a join (into a chunk's first frame, and into and out of the
   frames blended from two chunks) against those inside a chunk, for several lead-ins and
@@ -92,7 +93,7 @@ def main(argv=None):
     parser.add_argument("--flicker-frames", type=int, default=24)
     parser.add_argument("--flicker-side", type=int, default=128)
     parser.add_argument("--chunk", type=int, default=8, help="frames per chunk for the flicker")
-    parser.add_argument("--joins", nargs="+", default=["0/0", "%d/0" % cluster.LEAD_IN,
+    parser.add_argument("--joins", nargs="*", default=["0/0", "%d/0" % cluster.LEAD_IN,
                                                        "0/%d" % cluster.CROSSFADE,
                                                        "%d/%d" % (cluster.LEAD_IN,
                                                                   cluster.CROSSFADE)],
@@ -109,9 +110,11 @@ def main(argv=None):
     print("|---|---|---|---|---|---|---|---|")
     for side in args.sides:
         _, frames = source_frames(side, args.frames)
-        alone, _ = local_run(frames, speed)
+        before, _ = local_run(frames, speed)
         one, one_start, _, engine = cluster_run("local:1", frames, speed, args.frames, 0)
         two = cluster_run("local:2", frames, speed, args.frames // 2, 0)[0]
+        after, _ = local_run(frames, speed)
+        alone = (before + after) / 2
         print("| %d² | %.3f | %.3f | %.3f | %+.1f %% | %.1f | %.3f | %.2f |"
               % (side, alone, one, engine, 100.0 * (one - engine) / engine, one_start, two,
                  one / two), flush=True)

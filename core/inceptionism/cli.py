@@ -165,6 +165,9 @@ def run_dream(args):
     if len(args.pictures) != 2:
         raise InceptionismError("bad-settings", "Give the picture to dream on and where to write "
                                 "the result (IN OUT), or --out-dir DIR and the pictures.")
+    if args.cluster:
+        raise InceptionismError("bad-settings", "--cluster spreads many pictures: give them "
+                                "with --out-dir DIR.")
     args.input, args.output = args.pictures
     values = dream_values(args)
     pixels = _read(args.input, "picture")

@@ -3,11 +3,13 @@
 Ray (the optional extra "inceptionism[cluster]") keeps one Engine per worker as an actor, so a
 network is loaded once per GPU (or per few CPU cores), not once per frame; it runs the same code
 on a laptop (local:N), on machines joined with `ray start` (auto, ray://HOST:PORT) and on
-Kubernetes (KubeRay). An animation is cut into chunks of consecutive frames. A chunk starts
-LEAD_IN frames early and drops their dreams: by its first kept frame the carried detail has
-settled as it would have in one long run, so coherence holds across chunk boundaries (the
-lead-in's first frame starts cold, and its influence fades by a factor of about coherence times
-what the dream keeps of it per frame). Each frame's randomness comes from (seed, frame index)
+Kubernetes (KubeRay). An animation is cut into chunks of consecutive frames (Plan). A chunk
+starts LEAD_IN frames early and drops their dreams, so that by its first kept frame the detail
+it carries from frame to frame has built up as in one long run; and it goes on CROSSFADE frames
+past its end, blended into the next chunk's first frames. The dream amplifies the pattern it
+starts from, so two chunks keep somewhat different patterns however long the lead-in: the
+crossfade spreads that difference over several frames instead of one jump
+(bench/cluster_speed.py measures both). Each frame's randomness comes from (seed, frame index)
 (animate.frame_seed), so a frame does not depend on which worker dreams it.
 
 Dreamed frames stream back one by one as Ray generator items and are written by the caller at
@@ -24,13 +26,13 @@ import time
 import numpy as np
 
 from . import __version__
-from .errors import InceptionismError
+from .errors import Cancelled, InceptionismError
 
 EXTRA = "inceptionism[cluster]"
 NEEDS_RAY = ('Ray, which spreads the work over a cluster, is not installed: pip install "%s" '
              '(or python3 install.py --cluster)' % EXTRA)
-# An animation's chunk: this many frames kept, after LEAD_IN frames dreamed and dropped (20 %
-# more work). A chunk's cold start fades by about the coherence per frame (docs/cluster.md).
+# An animation's chunk: this many frames kept, after LEAD_IN frames dreamed and dropped and
+# before CROSSFADE more blended into the next chunk: a third more work (docs/cluster.md).
 CHUNK_FRAMES = 60
 LEAD_IN = 12
 CROSSFADE = 8
@@ -44,7 +46,8 @@ TRIES = 3
 
 
 def add_options(parser, chunks):
-    """--cluster (and, for animations, --chunk-frames and --lead-in) on a command's parser."""
+    """--cluster (and, for animations, --chunk-frames, --lead-in and --crossfade) on a
+    command's parser."""
     parser.add_argument("--cluster", metavar="ADDRESS", type=checked_address,
                         help="spread the work over a Ray cluster: local:N (N workers on this "
                              "machine), auto (the cluster this machine joined with `ray start`) "
@@ -202,10 +205,9 @@ class EngineActor(object):
             last = [time.monotonic()]
 
             def keep(index, pixels, reused):
-                now = time.monotonic()
                 if index >= keep_from and not reused:
-                    emit((index, pixels, now - last[0]))
-                last[0] = now
+                    emit((index, pixels, time.monotonic() - last[0]))
+                last[0] = time.monotonic()  # not counting the wait for Ray to take it
             self.engine.animate(iter(frames), values, len(frames), mask, on_frame=keep,
                                 first=first)
         for item in _streamed(run):
@@ -401,7 +403,7 @@ def run(cluster, chunks, on_result, total, progress=None, on_worker_lost=None, s
     retries = []
     source = iter(chunks)
     stopping = threading.Event()
-    lost_errors = _lost_worker_errors(ray)
+    lost_errors = _lost_worker_errors()
 
     def next_chunk():
         with lock:
@@ -444,7 +446,7 @@ def run(cluster, chunks, on_result, total, progress=None, on_worker_lost=None, s
                     results.put(("lost", _first_line(error)))
                     actor = cluster.new_actor()
         except BaseException as error:
-            results.put(("error", _unwrapped(ray, error)))
+            results.put(("error", _unwrapped(error)))
             stopping.set()
         finally:
             results.put(("ended", None))
@@ -458,7 +460,6 @@ def run(cluster, chunks, on_result, total, progress=None, on_worker_lost=None, s
     try:
         while running:
             if should_stop is not None and should_stop():
-                from .errors import Cancelled
                 raise Cancelled()
             try:
                 kind, value = results.get(timeout=0.5)
@@ -486,7 +487,7 @@ def run(cluster, chunks, on_result, total, progress=None, on_worker_lost=None, s
         raise failure
 
 
-def _lost_worker_errors(ray):
+def _lost_worker_errors():
     """The exceptions that mean a worker (not the work) failed."""
     from ray import exceptions
     names = ("RayActorError", "ActorDiedError", "ActorUnavailableError", "WorkerCrashedError",
@@ -494,7 +495,7 @@ def _lost_worker_errors(ray):
     return tuple(getattr(exceptions, name) for name in names if hasattr(exceptions, name))
 
 
-def _unwrapped(ray, error):
+def _unwrapped(error):
     """An InceptionismError raised on a worker comes back wrapped by Ray: unwrap it."""
     cause = getattr(error, "cause", None)
     if isinstance(cause, InceptionismError):

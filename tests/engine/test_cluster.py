@@ -229,3 +229,9 @@ def test_cluster_addresses():
     for wrong in ("local:0", "local:x", "head:10001", ""):
         with pytest.raises(cluster.InceptionismError):
             cluster.parse_address(wrong)
+
+
+def test_one_picture_is_not_spread(tmp_path, capsys):
+    assert cli.main(["dream", "in.png", str(tmp_path / "out.png"), "--cluster", "local:2"]
+                    + LIGHT) == 1
+    assert "--out-dir" in capsys.readouterr().err
