@@ -799,6 +799,10 @@ def parse_args(argv, manifest):
     if args.purge and not args.uninstall:
         parser.error("--purge goes with --uninstall")
     args.venv = os.path.abspath(os.path.expanduser(args.venv))
+    if args.cluster_address and not re.match(r"^(auto|local:[1-9][0-9]*|ray://\S+)$",
+                                             args.cluster_address):
+        parser.error("--cluster-address is auto, local:N or ray://HOST:PORT, not %r"
+                     % args.cluster_address)
     args.cluster = args.cluster or bool(args.cluster_address)
     return args
 

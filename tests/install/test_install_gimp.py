@@ -212,3 +212,14 @@ def test_dry_run_touches_nothing(home, monkeypatch, capsys, args):
 def test_a_gimp_dir_that_was_found_anyway_counts_once(home):
     folder = make_dirs(home, ".config", "GIMP", "3.0")
     assert [f.path for f in install.find_gimp_folders([str(folder)])] == [str(folder)]
+
+
+def test_a_cluster_address_goes_into_the_worker_command(home, venv, commands, capsys):
+    folder = make_dirs(home, ".config", "GIMP", "3.0")
+    assert run_install(venv, "--no-weights", "--cluster-address", "ray://head:10001") == 0
+    config = json.loads((folder / GIMP3 / "worker.json").read_text())
+    assert config["command"][-2:] == ["--cluster", "ray://head:10001"]
+    assert any(command[-1].startswith("ray") for command in commands)  # Ray joins the venv
+    with pytest.raises(SystemExit):
+        run_install(venv, "--no-weights", "--cluster-address", "head:10001")
+    assert "--cluster-address is auto, local:N or ray://HOST:PORT" in capsys.readouterr().err
