@@ -90,11 +90,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sides", type=int, nargs="*", default=[256, 512])
     parser.add_argument("--frames", type=int, default=8)
-    parser.add_argument("--flicker-frames", type=int, default=24)
+    parser.add_argument("--flicker-frames", type=int, default=40)
     parser.add_argument("--flicker-side", type=int, default=128)
-    parser.add_argument("--chunk", type=int, default=8, help="frames per chunk for the flicker")
+    parser.add_argument("--chunk", type=int, default=10, help="frames per chunk for the flicker")
     parser.add_argument("--joins", nargs="*", default=["0/0", "%d/0" % cluster.LEAD_IN,
                                                        "0/%d" % cluster.CROSSFADE,
+                                                       "4/%d" % cluster.CROSSFADE,
                                                        "%d/%d" % (cluster.LEAD_IN,
                                                                   cluster.CROSSFADE)],
                         help="LEAD_IN/CROSSFADE pairs to score the flicker of")
