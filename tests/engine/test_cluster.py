@@ -10,8 +10,6 @@ import pytest
 from inceptionism import cli, cluster, protocol, video
 from inceptionism.engine import Engine
 
-from conftest import picture
-
 ray = pytest.importorskip("ray", reason="the cluster extra is part of the test venv (--dev)")
 
 LIGHT = ["--random-weights", "--device", "cpu", "--layer", "conv2", "--octaves", "1",
@@ -62,6 +60,7 @@ def descendants(pid):
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads Linux's /proc")
+@pytest.mark.slow
 def test_local_ray_listens_on_this_machine_only_without_a_dashboard(local_ray):
     """local:N must not open the engine to the network: Ray's ports have no user check."""
     import socket
@@ -85,8 +84,8 @@ def one_thread():
     torch.set_num_threads(threads)
 
 
-def panned_frames(count=FRAMES, height=24, width=32):
-    """count frames of a picture panning right 2 pixels a frame."""
+def panned_frames(picture, count=FRAMES, height=24, width=32):
+    """count frames of a picture (conftest's make_picture) panning right 2 pixels a frame."""
     wide = picture(height, width + 2 * count, seed=3)
     return [np.ascontiguousarray(wide[:, 2 * k:2 * k + width]) for k in range(count)]
 
@@ -124,8 +123,9 @@ def on_cluster(frames, values, chunk_frames=4, lead_in=2, crossfade=0, lost=None
     return [dreamed[index] for index in range(len(frames))], plan
 
 
-def test_chunks_at_coherence_0_are_the_frames_of_one_run(local_ray, one_thread):
-    frames, values = panned_frames(), dict(SETTINGS, coherence=0.0)
+@pytest.mark.slow
+def test_chunks_at_coherence_0_are_the_frames_of_one_run(make_picture, local_ray, one_thread):
+    frames, values = panned_frames(make_picture), dict(SETTINGS, coherence=0.0)
     spread, plan = on_cluster(frames, values, crossfade=2)
     assert [plan.chunk(k) for k in range(3)] == [(0, 0, 4, 6), (2, 4, 8, 10), (6, 8, 12, 12)]
     assert [index for index in range(FRAMES) if plan.blended(index)] == [4, 5, 8, 9]
@@ -133,10 +133,12 @@ def test_chunks_at_coherence_0_are_the_frames_of_one_run(local_ray, one_thread):
         assert np.array_equal(alone, together), "frame %d differs" % index
 
 
-def test_chunks_with_coherence_follow_one_run_within_a_level(local_ray, one_thread):
+@pytest.mark.slow
+def test_chunks_with_coherence_follow_one_run_within_a_level(make_picture, local_ray,
+                                                              one_thread):
     """At coherence 0.5 two lead-in frames are enough here; the higher the coherence, the longer
     a chunk's cold start lingers, and the longer the lead-in it needs (docs/cluster.md)."""
-    frames, values = panned_frames(), dict(SETTINGS, coherence=0.5)
+    frames, values = panned_frames(make_picture), dict(SETTINGS, coherence=0.5)
     spread, _ = on_cluster(frames, values)
     alone = one_machine(frames, values)
     differences = [np.abs(a.astype(float) - b.astype(float)).mean() for a, b in zip(alone, spread)]
@@ -148,9 +150,10 @@ def test_chunks_with_coherence_follow_one_run_within_a_level(local_ray, one_thre
     assert cold[4] > differences[4]  # the lead-in is what carries coherence across
 
 
-def test_a_worker_killed_mid_chunk_loses_and_repeats_nothing(local_ray, one_thread,
+@pytest.mark.slow
+def test_a_worker_killed_mid_chunk_loses_and_repeats_nothing(make_picture, local_ray, one_thread,
                                                               monkeypatch):
-    frames, values = panned_frames(), dict(SETTINGS, coherence=0.9)
+    frames, values = panned_frames(make_picture), dict(SETTINGS, coherence=0.9)
     expected, _ = on_cluster(frames, values, chunk_frames=6, crossfade=2)
     actors, lost = [], []
     real_new_actor = cluster.Cluster.new_actor
@@ -167,10 +170,12 @@ def test_a_worker_killed_mid_chunk_loses_and_repeats_nothing(local_ray, one_thre
         assert np.array_equal(a, b), "frame %d differs after the worker died" % index
 
 
-def test_an_interrupted_cluster_job_goes_on_from_its_finished_frames(local_ray, tmp_path, capsys,
+@pytest.mark.slow
+def test_an_interrupted_cluster_job_goes_on_from_its_finished_frames(make_picture, local_ray,
+                                                                      tmp_path, capsys,
                                                                       monkeypatch):
     source = str(tmp_path / "frames")
-    write_folder(source, panned_frames())
+    write_folder(source, panned_frames(make_picture))
     whole, resumed = str(tmp_path / "whole"), str(tmp_path / "resumed")
     spread = ["--cluster", "local:2", "--chunk-frames", "4", "--lead-in", "2",
               "--crossfade", "2"] + LIGHT
@@ -193,13 +198,14 @@ def test_an_interrupted_cluster_job_goes_on_from_its_finished_frames(local_ray, 
         assert np.array_equal(a, b), "frame %d differs after the resume" % index
 
 
-def test_a_batch_on_the_cluster_dreams_each_picture_and_reports_a_bad_one(local_ray, tmp_path,
-                                                                         capsys):
+@pytest.mark.slow
+def test_a_batch_on_the_cluster_dreams_each_picture_and_reports_a_bad_one(make_picture, local_ray,
+                                                                         tmp_path, capsys):
     from PIL import Image
     pictures = []
     for name in ("a", "b", "c"):
         pictures.append(str(tmp_path / (name + ".png")))
-        Image.fromarray(picture(24, 32, seed=len(pictures))).save(pictures[-1])
+        Image.fromarray(make_picture(24, 32, seed=len(pictures))).save(pictures[-1])
     broken = tmp_path / "broken.png"
     broken.write_bytes(b"not a picture")
     out = str(tmp_path / "out")
@@ -210,10 +216,11 @@ def test_a_batch_on_the_cluster_dreams_each_picture_and_reports_a_bad_one(local_
     assert "not dreamed: %s" % broken in err
 
 
-def test_without_ray_the_option_names_the_extra_in_one_line(tmp_path, capsys, monkeypatch):
+def test_without_ray_the_option_names_the_extra_in_one_line(make_picture, tmp_path, capsys,
+                                                              monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray now fails, as when not installed
     source = str(tmp_path / "frames")
-    write_folder(source, panned_frames(2))
+    write_folder(source, panned_frames(make_picture, 2))
     with pytest.raises(SystemExit) as exit:
         cli.main(["animate", source, str(tmp_path / "out"), "--cluster", "local:2"] + LIGHT)
     assert exit.value.code == 2
