@@ -306,10 +306,6 @@ class Plan(object):
             mixed = np.clip(np.rint(mixed), limits.min, limits.max)
         return mixed.astype(tail.dtype)
 
-    def expected(self):
-        """How many frames come back from the workers when none was done before."""
-        return self.count + self.crossfade * max(0, len(self.starts) - 1)
-
 
 class AnimationChunk(Chunk):
     """Frames [start, stop) of an animation, after up to lead-in frames that are dreamed and
@@ -476,15 +472,20 @@ def run(cluster, chunks, on_result, total, progress=None, on_worker_lost=None, s
             else:
                 on_result(*value)
                 done += 1
-                if progress is not None:
-                    seconds = time.monotonic() - started
-                    progress(min(1.0, float(done) / max(total, 1)),
-                             "%d of %d on %d worker(s)" % (done, total, cluster.workers),
-                             seconds / done * max(0, total - done))
+                report(progress, done, total, started, cluster.workers)
     finally:
         stopping.set()
     if failure is not None:
         raise failure
+
+
+def report(progress, done, total, started, workers, what=""):
+    """progress(fraction, "k of n on W worker(s)", seconds left at the pace so far)."""
+    if progress is not None and done:
+        seconds = time.monotonic() - started
+        progress(min(1.0, float(done) / max(total, 1)),
+                 "%s%d of %d on %d worker(s)" % (what, done, total, workers),
+                 seconds / done * max(0, total - done))
 
 
 def _lost_worker_errors():
@@ -519,7 +520,8 @@ def animate_on_cluster(cluster, frames, plan, values, mask, finished, keep, prog
     seconds the worker's engine took on it) as each is done, finished(index) the dream of a
     frame done earlier (or None); returns how many frames were dreamed."""
     mask_ref = None if mask is None else cluster.ray.put(mask)
-    halves, dreamed = {}, []
+    halves, dreamed, started = {}, [], time.monotonic()
+    todo = sum(1 for index in range(plan.count) if finished(index) is None)
 
     def on_result(item, actor):
         index, pixels, seconds, tail = item
@@ -533,9 +535,9 @@ def animate_on_cluster(cluster, frames, plan, values, mask, finished, keep, prog
             pixels = plan.blend(index, parts[True], parts[False])
         keep(index, pixels, seconds)
         dreamed.append(index)
-    todo = sum(1 for index in range(plan.count) if finished(index) is None)
+        report(progress, len(dreamed), todo, started, cluster.workers, "frame ")
     run(cluster, animation_chunks(frames, plan, values, mask_ref, finished), on_result,
-        todo + plan.expected() - plan.count, progress, log, should_stop)
+        todo, None, log, should_stop)
     if halves:
         raise InceptionismError("internal", "Frames %s got only one of their two chunks."
                                 % sorted(halves))
