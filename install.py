@@ -38,7 +38,11 @@ from inceptionism import catalogue, client, errors, paths  # noqa: E402
 # installed with --no-deps). setuptools builds the engine without reaching an index.
 REQUIREMENTS = ("torch>=2.5", "torchvision>=0.20", "numpy", "pillow", "tqdm",
                 "opencv-python-headless>=4.5", "av>=11", "setuptools>=64")
-DEV_REQUIREMENTS = ("pytest",)
+# install.py --cluster (pip install "inceptionism[cluster]"): spreading animations and batches
+# over a Ray cluster (docs/cluster.md). Never part of an artist's default install; --dev takes it,
+# so the tests of the cluster run everywhere. The same pin as core/pyproject.toml's extra.
+CLUSTER_REQUIREMENTS = ("ray[client]==2.60.0",)
+DEV_REQUIREMENTS = ("pytest",) + CLUSTER_REQUIREMENTS
 # Torch builds PyPI lacks: CPU-only wheels for Linux (a tenth of the CUDA download) and CUDA
 # wheels for Windows. Added as an extra index only when it answers; never required.
 TORCH_INDEXES = {("linux", "cpu"): "https://download.pytorch.org/whl/cpu",
@@ -132,9 +136,12 @@ def _copy(source, target, executable):
 
 
 def _write_text(path, text):
+    """Written beside, then moved over: a venv copied with hard links (cp -al) gets a file of
+    its own instead of changing the one it shares with the original."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
+    with open(path + ".part", "w", encoding="utf-8") as handle:
         handle.write(text)
+    os.replace(path + ".part", path)
 
 
 def _remove(path):
@@ -173,13 +180,15 @@ def resolve_torch(choice):
     return "cuda" if has_nvidia else "cpu"
 
 
-def requirements(dev):
-    return list(REQUIREMENTS) + (list(DEV_REQUIREMENTS) if dev else [])
+def requirements(dev, cluster=False):
+    extra = list(DEV_REQUIREMENTS) if dev else list(CLUSTER_REQUIREMENTS) if cluster else []
+    return list(REQUIREMENTS) + extra
 
 
-def requirements_stamp(dev, torch):
+def requirements_stamp(dev, torch, cluster=False):
     """Changes whenever what the venv should hold changes; then, and only then, pip runs."""
-    key = {"requirements": requirements(dev), "torch": torch, "python": platform.python_version()}
+    key = {"requirements": requirements(dev, cluster), "torch": torch,
+           "python": platform.python_version()}
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -247,7 +256,7 @@ def install_engine(args, changes):
     """Make the venv hold the requirements (pip only when the stamp says so), then the engine."""
     python = venv_python(args.venv)
     torch = resolve_torch(args.torch)
-    stamp = requirements_stamp(args.dev, torch)
+    stamp = requirements_stamp(args.dev, torch, args.cluster)
     if read_stamp(args.venv) == stamp and venv_usable(args.venv):
         say("Engine: reusing %s (its packages are up to date)" % args.venv)
     else:
@@ -255,7 +264,8 @@ def install_engine(args, changes):
             "about 1-3 GB" % (torch, args.venv))
         if not venv_usable(args.venv):
             changes.apply("create the virtual environment " + args.venv, create_venv, args.venv)
-        changes.run(pip_install(python) + torch_index_args(torch) + requirements(args.dev))
+        changes.run(pip_install(python) + torch_index_args(torch)
+                    + requirements(args.dev, args.cluster))
         changes.apply("write the stamp " + os.path.join(args.venv, STAMP_FILE), _write_text,
                       os.path.join(args.venv, STAMP_FILE), stamp + "\n")
     if args.dev:
@@ -572,7 +582,8 @@ def default_worker_command(args):
         return shlex.split(args.worker_command)
     warm = ["--keep-warm", "%g" % (args.keep_warm * 60)] if args.keep_warm > 0 else []
     # -I: the current folder GIMP starts plug-ins in (and PYTHONPATH) cannot shadow the engine.
-    return [venv_python(args.venv), "-I", "-m", "inceptionism.worker"] + warm
+    cluster = ["--cluster", args.cluster_address] if args.cluster_address else []
+    return [venv_python(args.venv), "-I", "-m", "inceptionism.worker"] + warm + cluster
 
 
 # ---------------------------------------------------------------------------------------- check
@@ -874,7 +885,14 @@ def parse_args(argv, manifest):
              "(default: %(default)s)")
     add("--torch", choices=("auto", "cpu", "cuda"), default="auto",
         help="which torch build to install (auto: cuda if an NVIDIA driver is found)")
-    add("--dev", action="store_true", help="install this checkout's engine editable, plus pytest")
+    add("--cluster", action="store_true",
+        help="also install Ray, to spread animations and batches over a cluster "
+             "(docs/cluster.md)")
+    add("--cluster-address", metavar="ADDRESS",
+        help="GIMP's Dream animation... spreads its frames over this Ray cluster: auto, "
+             "ray://HOST:PORT or local:N (implies --cluster; single pictures still dream here)")
+    add("--dev", action="store_true", help="install this checkout's engine editable, plus pytest "
+        "and Ray")
     add("--check", action="store_true", help="diagnose the installation; exit 1 on any problem")
     add("--uninstall", action="store_true", help="remove the plug-ins")
     add("--purge", action="store_true", help="with --uninstall: also remove the engine, the "
@@ -884,6 +902,11 @@ def parse_args(argv, manifest):
     if args.purge and not args.uninstall:
         parser.error("--purge goes with --uninstall")
     args.venv = os.path.abspath(os.path.expanduser(args.venv))
+    if args.cluster_address and not re.match(r"^(auto|local:[1-9][0-9]*|ray://\S+)$",
+                                             args.cluster_address):
+        parser.error("--cluster-address is auto, local:N or ray://HOST:PORT, not %r"
+                     % args.cluster_address)
+    args.cluster = args.cluster or bool(args.cluster_address)
     return args
 
 

@@ -11,7 +11,7 @@ import sys
 
 from tqdm import tqdm
 
-from . import __version__, catalogue, errors, protocol, settings
+from . import __version__, catalogue, cluster, errors, protocol, settings
 from .errors import InceptionismError
 from .objectives import parse_target
 
@@ -52,6 +52,7 @@ def build_parser():
     _add_engine_options(dream)
     dream.add_argument("--mask", metavar="FILE", help="a gray picture: white dreams, black stays")
     dream.add_argument("--guide", metavar="FILE", help="a picture whose features the dream grows")
+    cluster.add_options(dream, chunks=False)
     dream.set_defaults(run=run_dream)
 
     visualize = commands.add_parser(
@@ -96,6 +97,7 @@ def build_parser():
     animate.add_argument("--mask", metavar="FILE", help="a gray picture: white dreams, black "
                          "stays, the same for every frame")
     _add_engine_options(animate)
+    cluster.add_options(animate, chunks=True)
     animate.set_defaults(run=run_animate)
 
     layers = commands.add_parser("layers", help="list the networks and their layers")
@@ -152,6 +154,9 @@ def run_dream(args):
     if len(args.pictures) != 2:
         raise InceptionismError("bad-settings", "Give the picture to dream on and where to write "
                                 "the result (IN OUT), or --out-dir DIR and the pictures.")
+    if args.cluster:
+        raise InceptionismError("bad-settings", "--cluster spreads many pictures: give them "
+                                "with --out-dir DIR.")
     args.input, args.output = args.pictures
     values = dream_values(args)
     pixels = _read(args.input, "picture")
@@ -175,6 +180,9 @@ def run_batch(args):
     if not os.path.isdir(args.out_dir):
         os.makedirs(args.out_dir)
     engine, failed, skipped = None, [], 0
+    if args.cluster:
+        failed, skipped = _batch_on_cluster(args, values, targets, mask, guide)
+        targets = []
     for picture, target in targets:
         if os.path.exists(target):
             skipped += 1
@@ -197,6 +205,19 @@ def run_batch(args):
     for picture, message in failed:
         _say("not dreamed: %s: %s" % (picture, message))
     return 1 if failed else 0
+
+
+def _batch_on_cluster(args, values, targets, mask, guide):
+    """run_batch's (failed, skipped) with the pictures dreamed on the --cluster."""
+    todo = [(picture, target) for picture, target in targets if not os.path.exists(target)]
+
+    def write(target, result, meta):
+        _write_whole(target, result)
+        _done(target, meta, meta["layer"])
+    with _ProgressBar() as bar:
+        failed = cluster.batch_command(args, values, todo, lambda p: _read(p, "picture"), mask,
+                                       guide, write, bar.update, _say)
+    return failed, len(targets) - len(todo)
 
 
 def batch_targets(pictures, out_dir):
@@ -239,8 +260,11 @@ def run_animate(args):
 
     try:
         with _ProgressBar() as bar:
-            meta = _engine(args, values).animate(frames(), values, clip.count, mask,
-                                                  on_frame=work.keep, progress=bar.update)
+            if args.cluster:
+                meta = cluster.animate_command(args, clip, values, mask, work, bar.update, _say)
+            else:
+                meta = _engine(args, values).animate(frames(), values, clip.count, mask,
+                                                      on_frame=work.keep, progress=bar.update)
     except (KeyboardInterrupt, InceptionismError):
         if work.kept:
             _say("%d dreamed frame(s) are kept in %s: run the same command again to go on"
@@ -286,8 +310,9 @@ class WorkFolder(object):
             self.kept += 1
 
     def frame(self, index):
-        """The kept dream of frame index, or None."""
-        return _read(self._name(index), "kept frame") if index < self.kept else None
+        """The kept dream of frame index, or None (a cluster keeps frames out of order)."""
+        path = self._name(index)
+        return _read(path, "kept frame") if os.path.exists(path) else None
 
     def keep(self, index, pixels, reused):
         if not reused:

@@ -120,13 +120,15 @@ class Engine(object):
         return done[-1], self._meta(values, self.device, started)
 
     def animate(self, frames, values, count=None, mask=None, on_frame=None, progress=None,
-                should_stop=None):
+                should_stop=None, first=0):
         """Dream a sequence of frames so that the dream follows the motion (animate.py); meta.
 
         frames: an iterable of (pixels, done), done being the frame's dream from an earlier run
         (reused as it is: a resumed sequence goes on from it) or None. Frames stream: one is
         read, dreamed and handed to on_frame(index, pixels, reused) before the next is read.
         count: how many frames there are (for progress); mask: the selection, for every frame.
+        first: the index of the first frame (a cluster's chunk starts mid-sequence): each frame's
+        randomness comes from its index.
         """
         started = time.monotonic()
         values = protocol.checked_settings("animate", values)
@@ -134,7 +136,7 @@ class Engine(object):
         warm = dict(values, iterations=animate.warm_iterations(values["iterations"],
                                                                values["coherence"]))
         clock = {"dreamed": 0, "seconds": 0.0, "frames": 0, "device": self.device}
-        for index, (pixels, done) in enumerate(frames):
+        for index, (pixels, done) in enumerate(frames, first):
             image, source = images.to_working(pixels)
             rgb = image[0].permute(1, 2, 0).numpy()
             start, is_warm, gray = sequence.start(rgb)

@@ -147,16 +147,21 @@ class Session(object):
         """
         message = {"type": "animate", "count": count,
                    "settings": protocol.checked_settings("animate", settings)}
+        # A worker with a cluster takes every frame at once, to spread them over it.
+        given = count if self._started_hello().get("cluster") else 1
         first = read_frame(0)
+        data = [first.data] + [read_frame(index).data for index in range(1, given)]
+        message["frames"] = given
         if mask is not None:
             message["mask"] = protocol.image_description(mask.width, mask.height, mask.channels,
                                                          mask.dtype)
-            first = first._replace(data=first.data + mask.data)  # the mask follows the frame
+            data.append(mask.data)  # the mask follows the frames
+        first = first._replace(data=b"".join(data))
 
         def arrived(index, pixels):
-            if index + 1 < count:
-                following = read_frame(index + 1)
-                self.worker.stream({"type": "frame", "index": index + 1, "image":
+            if index + given < count:
+                following = read_frame(index + given)
+                self.worker.stream({"type": "frame", "index": index + given, "image":
                                     protocol.image_description(following.width, following.height,
                                                                following.channels,
                                                                following.dtype)},
@@ -213,6 +218,17 @@ class Session(object):
                 _log_failure(self.config["log"], message["type"], exc)
                 self.close()  # a worker that crashed, hung or babbled is not asked again
             raise
+
+    def _started_hello(self):
+        """The worker's hello, starting the worker first if need be."""
+        try:
+            if self.worker is None:
+                self.worker = self._started_worker()
+        except errors.InceptionismError as exc:
+            if exc.code in _CLIENT_SIDE:
+                _log_failure(self.config["log"], "animate", exc)
+            raise
+        return self.worker.hello or {}
 
     def _started_worker(self):
         worker = client.WorkerClient(self.config["command"])

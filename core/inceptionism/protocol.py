@@ -132,8 +132,9 @@ def _parse_header(body):
     return header
 
 
-# The header fields that describe a picture in the payload, in the payload's order: the picture,
-# then the selection's mask (an animation's), then the guide picture.
+# The header fields that describe a picture in the payload, in the payload's order: the picture
+# ("frames" of them, where the header says so), then the selection's mask (an animation's), then
+# the guide picture.
 PAYLOAD_IMAGES = ("image", "mask", "guide")
 
 
@@ -145,8 +146,14 @@ def check_header(header, payload_length):
         raise _bad("the frame's type %s is not a short name" % clip(repr(kind)))
     if _usable_id(header) != header.get("id"):
         raise _bad("the frame's id %s is not a whole number" % clip(repr(header.get("id"))))
-    expected = sum(image_bytes(header[key]) for key in PAYLOAD_IMAGES
-                   if header.get(key) is not None)
+    sizes = dict((key, image_bytes(header[key])) for key in PAYLOAD_IMAGES
+                 if header.get(key) is not None)
+    frames = 1
+    if header.get("frames") is not None:  # an animation sent whole, to a worker with a cluster
+        frames = whole_number(header["frames"], 1, MAX_PAYLOAD_BYTES, "number of frames")
+    expected = sum(sizes.values()) + (frames - 1) * sizes.get("image", 0)
+    if expected > MAX_PAYLOAD_BYTES:
+        raise _bad("the frame's images need %d bytes, more than the engine takes" % expected)
     if payload_length != expected:
         raise _bad("the frame carries %d payload bytes where its images need %d"
                    % (payload_length, expected))

@@ -70,6 +70,10 @@ class Turns(object):
                 self._queue.remove(ticket)
                 self._changed.notify_all()
 
+# The Ray cluster Dream animation... spreads its frames over (worker --cluster, written into
+# worker.json by install.py --cluster-address); None: everything is dreamed here.
+CLUSTER_ADDRESS = None
+
 
 class Session(object):
     """One plug-in run: its requests in order, its cancels at once, every reply as a frame."""
@@ -91,7 +95,7 @@ class Session(object):
     def serve(self, hello):
         """Say hello, then answer requests until shutdown or the end of stdin."""
         self.send(dict(hello, type="hello", protocol=PROTOCOL_VERSION, version=__version__,
-                       pid=os.getpid()))
+                       pid=os.getpid(), cluster=CLUSTER_ADDRESS))
         served = threading.Event()
         for target in (self._read_requests, lambda: self._keep_alive(served)):
             thread = threading.Thread(target=target)
@@ -302,16 +306,21 @@ def animate(session, request, payload):
     """Dream a sequence streamed frame by frame: the request carries the first source frame
     (and the selection's mask, after it in the payload), the plug-in sends each next one as a
     "frame" when the last dreamed one has come back, so neither side holds the whole sequence.
-    A frame event goes back for each frame as it is done (a cancelled animation keeps them)."""
+    A frame event goes back for each frame as it is done (a cancelled animation keeps them).
+    A worker with a cluster (hello's "cluster") gets request["frames"] frames in the payload
+    (every one), so that it can spread them over the cluster's workers."""
     values = protocol.checked_settings("animate", request.get("settings") or {})
     count = protocol.whole_number(request.get("count"), 1, MAX_FRAMES, "number of frames")
     size = protocol.image_bytes(request.get("image") or {})
-    mask = decode_image(dict(image=request["mask"]), payload[size:]) if "mask" in request else None
+    given = max(1, min(count, int(request.get("frames") or 1)))
+    mask = (decode_image(dict(image=request["mask"]), payload[given * size:])
+            if "mask" in request else None)
     last = []
 
     def frames():
-        yield decode_image(request, payload[:size]), None
-        for _ in range(count - 1):
+        for index in range(given):
+            yield decode_image(request, payload[index * size:(index + 1) * size]), None
+        for _ in range(count - given):
             yield decode_image(*session.next_frame()), None
 
     def send_frame(index, frame, reused):
@@ -319,8 +328,14 @@ def animate(session, request, payload):
         session.send(dict(header, type="frame", id=session._current_id, index=index), data)
         last[:] = [frame]
 
-    meta = session.engine.animate(frames(), values, count, mask, on_frame=send_frame,
-                                  progress=session.progress, should_stop=session.should_stop)
+    if CLUSTER_ADDRESS and given == count:
+        from . import cluster
+        meta = cluster.animate_in_worker(
+            CLUSTER_ADDRESS, session.engine, [pixels for pixels, _ in frames()], values, mask,
+            send_frame, session.progress, session.should_stop, session.log)
+    else:
+        meta = session.engine.animate(frames(), values, count, mask, on_frame=send_frame,
+                                      progress=session.progress, should_stop=session.should_stop)
     return result_frame("animate", values, meta, last[0])
 
 
@@ -423,10 +438,15 @@ def main(argv=None):
     parser.add_argument("--keep-warm", type=float, default=0, metavar="SECONDS",
                         help="relay to a warm worker that keeps the engine loaded this long "
                              "after the last dream (started if none runs); 0: serve the pipes")
+    parser.add_argument("--cluster", metavar="ADDRESS",
+                        help="spread animations over this Ray cluster (docs/cluster.md)")
     parser.add_argument("--listen", metavar="SOCKET", help=argparse.SUPPRESS)  # the warm worker
     parser.add_argument("--idle-s", type=float, default=600, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     options = ["--device", args.device] + (["--random-weights"] if args.random_weights else [])
+    options += ["--cluster", args.cluster] if args.cluster else []
+    global CLUSTER_ADDRESS
+    CLUSTER_ADDRESS = args.cluster
 
     def make_engine(log):
         from .engine import Engine

@@ -61,3 +61,11 @@ def test_the_engine_venv_runs_this_checkout_after_tests_run_py():
     """tests/run.py installed this checkout editable: --dev leaves such a venv alone."""
     assert install.editable_install_of(install.venv_python(ENGINE_VENV)) == \
         install.read_manifest()["version"]
+
+
+def test_cluster_adds_ray_and_only_then(venv, commands):
+    assert run_install(venv, "--no-gimp", "--no-weights", "--cluster") == 0
+    requirements, _ = pip_runs(commands)
+    assert list(install.CLUSTER_REQUIREMENTS) == requirements[-1:]
+    assert not any(r.startswith("ray") for r in install.REQUIREMENTS)
+    assert set(install.CLUSTER_REQUIREMENTS) <= set(install.DEV_REQUIREMENTS)  # tests have it

@@ -282,3 +282,14 @@ def test_installs_running_at_once_leave_no_tracebacks(home, tmp_path):
         assert [run.returncode for run in runs] == [0, 0], outputs
         assert not any("Traceback" in output for output in outputs), outputs
     assert os.path.exists(str(folder / GIMP3 / "inceptionism" / "client.py"))
+
+
+def test_a_cluster_address_goes_into_the_worker_command(home, venv, commands, capsys):
+    folder = make_dirs(home, ".config", "GIMP", "3.0")
+    assert run_install(venv, "--no-weights", "--cluster-address", "ray://head:10001") == 0
+    config = json.loads((folder / GIMP3 / "worker.json").read_text())
+    assert config["command"][-2:] == ["--cluster", "ray://head:10001"]
+    assert any(command[-1].startswith("ray") for command in commands)  # Ray joins the venv
+    with pytest.raises(SystemExit):
+        run_install(venv, "--no-weights", "--cluster-address", "head:10001")
+    assert "--cluster-address is auto, local:N or ray://HOST:PORT" in capsys.readouterr().err

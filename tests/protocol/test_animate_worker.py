@@ -72,3 +72,26 @@ def test_a_cancel_keeps_the_frames_done(session):
         session.animate(LIGHT, 6, frame, on_frame=cancel_after_two)
     assert done[:2] == [0, 1] and len(done) < 6
     assert session.worker.request({"type": "ping"})[0]["type"] == "pong"
+
+
+def test_a_worker_with_a_cluster_spreads_the_frames_and_sends_them_back_in_order(tmp_path,
+                                                                                  monkeypatch):
+    """install.py --cluster-address puts --cluster in the worker's command: the plug-in then
+    hands it every frame at once, and the frames come back in order from a local Ray."""
+    pytest.importorskip("ray", reason="the cluster extra is part of the test venv (--dev)")
+    monkeypatch.setenv("INCEPTIONISM_HOME", str(tmp_path))
+    monkeypatch.setenv("INCEPTIONISM_RANDOM_WEIGHTS", "1")
+    monkeypatch.setenv("PYTHONPATH", CORE)
+    config = {"command": [sys.executable, "-m", "inceptionism.worker", "--device", "cpu",
+                          "--cluster", "local:2"], "log": str(tmp_path / "log.txt")}
+    alone, spread = [], []
+    with plugin_support.Session(dict(config, command=config["command"][:-2])) as session:
+        session.animate(dict(LIGHT, flicker="free"), 5, frame,
+                        on_frame=lambda index, pixels: alone.append((index, pixels)))
+    with plugin_support.Session(config) as session:
+        meta, _ = session.animate(dict(LIGHT, flicker="free"), 5, frame,
+                                  on_frame=lambda index, pixels: spread.append((index, pixels)))
+    assert [index for index, _ in spread] == [0, 1, 2, 3, 4]
+    assert "Ray cluster" in meta["device"] and meta["frames"] == 5
+    assert [pixels.data for _, pixels in spread] != [frame(k).data for k in range(5)]
+    assert len(alone) == 5
