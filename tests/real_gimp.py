@@ -62,6 +62,11 @@ CASES = {
     "zoom_worker_missing": ("zoom", BOTH),
     "zoom_network_vgg16": ("zoom", BOTH),
     "network_resnet50": ("dream", (GIMP3,)),
+    "animation": ("animate", BOTH),
+    "animation_worker_dies": ("animate", BOTH),
+    "animation_single_layer": ("animate", BOTH),
+    "animation_layer_group": ("animate", BOTH),
+    "animation_sizes": ("animate", BOTH),
 }
 ONE_HARNESS_ONLY = {
     "high_bit_depth": "GIMP 2.10 hands plug-ins 8-bit pixels; the plug-in dreams at 8 bits there",

@@ -10,7 +10,7 @@ import threading
 import time
 from collections import namedtuple
 
-from . import catalogue, client, errors, paths, preview, protocol, settings
+from . import animation, catalogue, client, errors, paths, preview, protocol, settings
 
 MENU_PATH = "<Image>/Filters/Artistic/Inceptionism"
 RECIPE_PARASITE = "inceptionism-recipe"
@@ -170,6 +170,16 @@ class Session(object):
                 on_frame(index, pixels)
         return self._request(message, first, on_progress, arrived)
 
+    def animate_layers(self, settings, frames, read_frame, mask, on_progress, on_frame, made):
+        """animate() for an image's layers (animation.Frame each, the first frame first): they are
+        checked first, and a failure says how many dreamed frames the new image keeps (made():
+        how many it holds); returns the meta."""
+        animation.check_frames(frames)
+        try:
+            return self.animate(settings, len(frames), read_frame, mask, on_progress, on_frame)[0]
+        except errors.InceptionismError as exc:
+            raise animation.kept(exc, made(), len(frames))
+
     def preview(self, settings, pixels, full_size=None, on_progress=None,
                 side=preview.PREVIEW_SIDE):
         """(meta, 8-bit RGB Pixels at most side on a side): a quick dream of the pixels shrunk.
@@ -247,6 +257,14 @@ class Session(object):
             with self._lock:
                 self._starting = None
         return worker
+
+
+def gray(pixels):
+    """8-bit RGB Pixels as gray (Rec. 709 luma), for an image whose layers take one byte a pixel."""
+    data = bytearray(pixels.data)
+    luma = bytearray((54 * r + 183 * g + 19 * b + 128) >> 8
+                     for r, g, b in zip(data[0::3], data[1::3], data[2::3]))
+    return pixels._replace(channels=1, data=bytes(luma))
 
 
 def layer_name(meta):

@@ -3,10 +3,9 @@
 """Inceptionism for GIMP 2.10 (Python-Fu): Filters > Artistic > Inceptionism.
 
 Thin on purpose: the parameters come from the shared settings table, the dreaming from the
-engine's worker (through plugin_support). This file only moves pixels between GIMP and the
-worker. Dream and Visualize add their result as a new layer in one undo step, so the source is
-never touched and a cancelled run (GIMP kills the plug-in) leaves the image as it was; a Zoom
-dive puts its frames into a new image as they come, so a cancel keeps the frames already made.
+engine's worker (through plugin_support). Dream and Visualize add a new layer in one undo step,
+so a cancel (GIMP kills the plug-in) leaves the image as it was; a Zoom dive or an animation
+puts its frames into a new image as they come, so a cancel keeps the frames already made.
 
 GIMP 2.10 hands plug-ins 8-bit pixels unless they enable precision. This one does not: 16-bit and
 float images are dreamed at 8 bits, and the new layer holds 8-bit values.
@@ -129,7 +128,7 @@ def paint_new_layer(procedure, image, drawable, values, worker):
     plugin_support.check_image(image.base_type == INDEXED)
     meta, result = run_worker(procedure, values, None, worker)
     if image.base_type == GRAY:
-        result = gray(result)
+        result = plugin_support.gray(result)
     add_in_one_step(image, build_layer(image, result, meta, (0, 0)), {}, False)
 
 
@@ -146,13 +145,9 @@ def dive_into_new_image(procedure, image, drawable, values, worker):
 
 
 def animate_into_new_image(procedure, image, drawable, values, worker):
-    """Dream animation: the image's layers are the frames, the bottom one first; each dreamed
-    frame becomes a layer of a new image as it comes, named as its source (so its timing is
-    kept); the selection applies to every frame. A cancel keeps the frames made so far."""
+    """Dream animation: the layers are the frames (the bottom one first), dreamed into a new
+    image as they come, named as their sources; the selection applies to every frame."""
     layers = image.layers[::-1]
-    animation.check_frames([animation.Frame(layer.name.decode("utf-8"), layer.width,
-                                            layer.height, layer.offsets,
-                                            pdb.gimp_item_is_group(layer)) for layer in layers])
     plugin_support.check_image(image.base_type == INDEXED)
     rect = (0, 0, layers[0].width, layers[0].height)
     mask = None
@@ -165,12 +160,11 @@ def animate_into_new_image(procedure, image, drawable, values, worker):
         frames.add(index, pixels)
     gimp.progress_init(utf8(animation.progress_title(len(layers))))
     with plugin_support.Session(worker) as session:
-        try:
-            meta, _ = session.animate(values, len(layers), lambda index: read_pixels(
-                layers[index], rect), mask, show_progress, add)
-        except errors.InceptionismError as exc:
-            done = len(frames.image.layers) if frames.image else 0
-            raise animation.kept(exc, done, len(layers))
+        meta = session.animate_layers(
+            values, [animation.Frame(layer.name.decode("utf-8"), layer.width, layer.height,
+                                     layer.offsets, pdb.gimp_item_is_group(layer))
+                     for layer in layers], lambda index: read_pixels(layers[index], rect), mask,
+            show_progress, add, lambda: len(frames.image.layers) if frames.image else 0)
     frames.image.parasite_attach(recipe_parasite(meta))
     return frames.image
 
@@ -202,14 +196,6 @@ def read_pixels(drawable, rect):
     region = drawable.get_pixel_rgn(x, y, width, height, False, False)
     return plugin_support.Pixels(width, height, drawable.bpp, "u8",
                                  region[x:x + width, y:y + height])
-
-
-def gray(pixels):
-    """8-bit RGB as gray (Rec. 709 luma): a gray image's layers take one byte a pixel."""
-    data = bytearray(pixels.data)
-    luma = bytearray((54 * r + 183 * g + 19 * b + 128) >> 8
-                     for r, g, b in zip(data[0::3], data[1::3], data[2::3]))
-    return pixels._replace(channels=1, data=bytes(luma))
 
 
 def show_progress(fraction, text):

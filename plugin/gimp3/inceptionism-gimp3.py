@@ -134,9 +134,6 @@ def into_animation(job, image, drawables):
     frame becomes a layer of a new image as it comes, named as its source (so its timing is
     kept); the selection applies to every frame. Returns the new image."""
     layers = image.get_layers()[::-1]
-    animation.check_frames([animation.Frame(layer.get_name(), layer.get_width(),
-                                            layer.get_height(), layer.get_offsets()[1:],
-                                            layer.is_group()) for layer in layers])
     plugin_support.check_image(image.get_base_type() == Gimp.ImageBaseType.INDEXED)
     width, height = layers[0].get_width(), layers[0].get_height()
     made = Dive((image.get_base_type(), image.get_precision(), None), job)
@@ -150,11 +147,11 @@ def into_animation(job, image, drawables):
         made.kind[2], made.name = layers[index].type(), layers[index].get_name()
         made.add_frame(index, frame)
     Gimp.progress_init(animation.progress_title(len(layers)))
-    try:
-        meta, _ = job.session.animate(job.values, len(layers), lambda index: read_pixels(
-            image, layers[index], (0, 0, width, height)), mask, show_progress, add)
-    except errors.InceptionismError as exc:
-        raise animation.kept(exc, len(made.image.get_layers()) if made.image else 0, len(layers))
+    meta = job.session.animate_layers(
+        job.values, [animation.Frame(layer.get_name(), layer.get_width(), layer.get_height(),
+                                     layer.get_offsets()[1:], layer.is_group()) for layer in layers],
+        lambda index: read_pixels(image, layers[index], (0, 0, width, height)), mask,
+        show_progress, add, lambda: len(made.image.get_layers()) if made.image else 0)
     attach_recipe(made.image, meta)
     return made.image
 

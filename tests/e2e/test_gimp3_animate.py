@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from inceptionism import errors
-from recorded import FAST, assert_recipe, assert_refused, assert_source_untouched, pixels, \
+from real_gimp import FAST, assert_recipe, assert_refused, assert_source_untouched, pixels, \
     succeeded
 
 pytestmark = pytest.mark.gimp

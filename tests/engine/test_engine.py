@@ -102,7 +102,7 @@ def test_pictures_smaller_than_the_network_needs_still_dream(engine, make_pictur
 @pytest.mark.parametrize("values,words", [
     ({"layer": "inception9z"}, "inception9z"),
     ({"octaves": 20}, "between 1 and 8"),
-    ({"model": "vgg16", "layer": "inception4c"}, "belongs to googlenet"),
+    ({"model": "vgg16", "layer": "inception5a"}, "belongs to googlenet"),
     ({"channel": 600, "layer": "inception3a"}, "from 0 to 255"),
     ({"iterations": "many"}, "number"),
     ({"frames": 3}, "Unknown setting"),

@@ -42,7 +42,9 @@ SPECS = {
     "transparency": ({"alpha": True}, {}, None),
     "gray": ({"mode": "gray"}, {}, None),
     "high_bit_depth_at_8_bits": ({"precision": "u16"}, {}, None),
-    "in_words": ({}, {"depth": "animals", "detail": "fine", "strength": "subtle"}, None),
+    # words only: engine settings set beside them would win over them (looks.settle)
+    "in_words": ({}, {"depth": "animals", "detail": "fine", "strength": "subtle", "layer": None,
+                      "octaves": None, "iterations": None, "step-size": None}, None),
     "indexed": ({"indexed": True}, {}, None),
     "layer_group": ({"in_group": True}, {}, None),
     "selection_outside_layer": ({"size": [20, 20], "offsets": [40, 24],
@@ -64,6 +66,11 @@ SPECS = {
     "zoom_network_vgg16": ({}, (DIALOG, {"start": "noise", "frames": 2, "width": 40,
                                          "height": 32, "model": ADVANCED_NETWORK["model"]}),
                            None),
+    "animation": ({"frames": 6, "selection": ["rectangle", [8, 6, 40, 30]]}, {}, None),
+    "animation_worker_dies": ({"frames": 6}, {}, "dying"),
+    "animation_single_layer": ({"frames": 1}, {}, None),
+    "animation_layer_group": ({"frames": 3, "group_at": 1}, {}, None),
+    "animation_sizes": ({"frames": 3, "sizes": {"2": [40, 30]}}, {}, None),
 }
 PDB_NAME = dict((entry[0], name) for name, entry in plugin_support.PROCEDURES.items())
 
@@ -76,7 +83,9 @@ def case_list():
         if isinstance(own, tuple):
             values, defaults = own[1], dialog_defaults(procedure)
         else:
-            values, defaults = dict(FAST[procedure], **own), settings.defaults(procedure)
+            values = dict((key, value) for key, value in dict(FAST[procedure], **own).items()
+                          if value is not None)  # None: left at the table's default
+            defaults = settings.defaults(procedure)
         cases.append({"name": name, "procedure": procedure, "pdb_name": PDB_NAME[procedure],
                       "image": image, "settings": values, "worker": worker,
                       "arguments": gimp2_run.pdb_arguments(procedure,

@@ -39,7 +39,7 @@ def test_the_torch_floor_has_every_api_the_engine_uses():
 
 def test_the_installer_and_the_package_ask_for_the_same_versions():
     with open(os.path.join(CORE, "pyproject.toml")) as handle:
-        declared = re.search(r"dependencies = \[(.*)\]", handle.read()).group(1)
+        declared = re.search(r"dependencies = \[(.*?)\]", handle.read(), re.S).group(1)
     packaged = [part.strip().strip('"') for part in declared.split(",")]
     assert [r for r in install.REQUIREMENTS if not r.startswith("setuptools")] == packaged
 

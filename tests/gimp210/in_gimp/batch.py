@@ -31,20 +31,51 @@ MODELS = {1: "Y'", 2: "Y'A", 3: "R'G'B'", 4: "R'G'B'A"}
 SAMPLE_TYPES = {PRECISION_U8_GAMMA: ("u8", 1), PRECISION_U16_GAMMA: ("u16", 2)}
 
 
-def pattern(width, height, channels, alpha):
+def pattern(width, height, channels, alpha, shift=0):
     """Deterministic detail for the network to see; with alpha, a transparent left quarter
-    (the GIMP 3 harness's pattern)."""
+    (the GIMP 3 harness's pattern); shift moves its red shift pixels (an animation's frames)."""
     data = bytearray()
     for y in range(height):
         for x in range(width):
-            colour = [(x * 4 + y) % 256, (y * 5 + 40) % 256, (x * y) % 256][:channels - alpha]
+            colour = [((x + shift) * 4 + y) % 256, (y * 5 + 40) % 256,
+                      (x * y) % 256][:channels - alpha]
             data.extend(colour + ([0 if x < width // 4 else 200] if alpha else []))
     return bytes(data)
 
 
+# An animation's frames, bottom first, as the GIMP 3 harness names them (tests/e2e/in_gimp).
+FRAME_NAMES = ["Frame 1 (80ms) (replace)", "Frame 2 (120ms) (combine)", "Frame 3 (80ms)",
+               "Frame 4 (200ms) (replace)", "Frame 5 (80ms) (replace)", "Frame 6"]
+
+
+def build_animation(spec):
+    """An image whose layers are spec["frames"] frames of the pattern moving 2 pixels a frame,
+    the first at the bottom; "sizes": {frame: [width, height]}; "group_at": the frame put in a
+    group; returns (image, the top layer)."""
+    image = gimp.Image(WIDTH, HEIGHT, BASE_TYPES["rgb"])
+    for index in range(spec["frames"]):
+        width, height = spec.get("sizes", {}).get(str(index), [WIDTH, HEIGHT])
+        layer = gimp.Layer(image, FRAME_NAMES[index], width, height,
+                           LAYER_TYPES[("rgb", False)], 100, NORMAL_MODE)
+        region = layer.get_pixel_rgn(0, 0, width, height, True, False)
+        region[0:width, 0:height] = pattern(width, height, 3, False, 2 * index)
+        layer.flush()
+        if index == spec.get("group_at"):
+            group = pdb.gimp_layer_group_new(image)
+            image.insert_layer(group, position=0)
+            image.insert_layer(layer, parent=group, position=0)
+        else:
+            image.insert_layer(layer, position=0)
+    if spec.get("selection"):
+        pdb.gimp_image_select_rectangle(image, CHANNEL_OP_REPLACE, *spec["selection"][1])
+    return image, image.layers[0]
+
+
 def build(spec):
     """An image with one patterned layer "Source" of spec's size at its offsets, then what spec
-    asks for; returns (image, the drawable to pass)."""
+    asks for; returns (image, the drawable to pass). An animation's spec has "frames"."""
+    if spec.get("frames"):
+        return build_animation(spec)
     mode, alpha = spec.get("mode", "rgb"), spec.get("alpha", False)
     width, height = spec.get("size", [WIDTH, HEIGHT])
     image = gimp.Image(WIDTH, HEIGHT, BASE_TYPES[mode])
