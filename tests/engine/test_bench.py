@@ -78,3 +78,4 @@ def test_cold_start_reports_cold_and_warm_starts_of_both_workers():
             "hello_s", "first_progress_s", "warm_first_progress_s"))
         assert 0 < hello < first  # the first progress comes after the hello, on one clock
         assert warm > 0
+    assert times["cli_first_progress_s"] > 0
