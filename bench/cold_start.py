@@ -58,10 +58,13 @@ def cli_first_progress(env, folder):
     process = subprocess.Popen([sys.executable, __file__, "--stand-in-cli", "dream", picture,
                                 os.path.join(folder, "out.png"), "--iterations", "1"],
                                env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
-    first = process.stderr.read(1)
+    seen = b""
+    while b"%|" not in seen:  # the bar, not the log lines before it
+        byte = process.stderr.read(1)
+        if not byte:
+            raise RuntimeError("the command line failed: %r" % seen)
+        seen += byte
     seconds = time.perf_counter() - started
-    if not first or process.poll() not in (None, 0):
-        raise RuntimeError("the command line failed: %r" % (first + process.stderr.read()))
     process.kill()
     process.wait()
     return seconds
