@@ -6,7 +6,7 @@ built, first step done), and, for a second dream on the same running worker, fro
 its first progress event (what a worker kept warm between dreams would give).
 
 Then the same for the command line: seconds from starting `inceptionism dream` on a 768² picture
-to its first progress output (the bar appears with the first step).
+to its first progress output (the bar appears with the first step), from the weights file.
 
 Twice: with random weights (what the tests run: seeded initialisation and batch-norm
 calibration), and as an artist's worker runs, from a GoogLeNet weights file (the keys and size
@@ -51,15 +51,19 @@ def timed_worker(command, env):
 def cli_first_progress(env, folder):
     """Seconds from starting a command-line dream of a 768² picture to its first progress bar."""
     picture = os.path.join(folder, "in.png")
-    if not os.path.exists(picture):
-        subprocess.check_call([sys.executable, "-c", "import sys, numpy; from inceptionism "
-                               "import images; images.write_image(sys.argv[1], numpy.full("
-                               "(768, 768, 3), 128, numpy.uint8))", picture], env=env)
+    subprocess.check_call([sys.executable, "-c", "import sys, numpy; from inceptionism import "
+                           "images; images.write_image(sys.argv[1], numpy.full((768, 768, 3), "
+                           "128, numpy.uint8))", picture], env=env)
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "inceptionism", "dream", picture,
+    process = subprocess.Popen([sys.executable, __file__, "--stand-in-cli", "dream", picture,
                                 os.path.join(folder, "out.png"), "--iterations", "1"],
                                env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
-    process.stderr.read(1)
+    seen = b""
+    while b"%|" not in seen:  # the bar, not the log lines before it
+        byte = process.stderr.read(1)
+        if not byte:
+            raise RuntimeError("the command line failed: %r" % seen)
+        seen += byte
     seconds = time.perf_counter() - started
     process.kill()
     process.wait()
@@ -77,28 +81,32 @@ def make_stand_in(home):
     assert models.weights_path("googlenet").startswith(home)
 
 
-def stand_in_worker():
-    """The worker, its weights check hashing the stand-in file but not comparing the sum."""
-    from inceptionism import paths, worker
+def stand_in(main):
+    """main(), its weights check hashing the stand-in file but not comparing the sum."""
+    from inceptionism import paths
     paths.sha256_matches = lambda path, expected: bool(paths.sha256_of(path))
-    return worker.main([])
+    return main()
 
 
 def main():
     if sys.argv[1:2] == ["--make-stand-in"]:
         return make_stand_in(os.environ["INCEPTIONISM_HOME"])
     if sys.argv[1:2] == ["--stand-in-worker"]:
-        return stand_in_worker()
+        from inceptionism import worker
+        return stand_in(lambda: worker.main([]))
+    if sys.argv[1:2] == ["--stand-in-cli"]:
+        from inceptionism import cli
+        return stand_in(lambda: cli.main(sys.argv[2:]))
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "core"))
     random_env = dict(env, INCEPTIONISM_RANDOM_WEIGHTS="1")
     random_weights = timed_worker([sys.executable, "-m", "inceptionism.worker"], random_env)
     home = tempfile.mkdtemp(prefix="inceptionism-bench-")
     try:
-        cli = cli_first_progress(random_env, home)
         file_env = dict(env, INCEPTIONISM_HOME=home)
         file_env.pop("INCEPTIONISM_RANDOM_WEIGHTS", None)
         subprocess.check_call([sys.executable, __file__, "--make-stand-in"], env=file_env)
         from_file = timed_worker([sys.executable, __file__, "--stand-in-worker"], file_env)
+        cli = cli_first_progress(file_env, home)
     finally:
         shutil.rmtree(home)
     names = ("hello_s", "first_progress_s", "warm_first_progress_s")

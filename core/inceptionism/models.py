@@ -166,9 +166,9 @@ class Network(torch.nn.Module):
 
     compute_dtype: what the convolutions compute in; "auto" is bfloat16 where the hardware
     computes it natively or INCEPTIONISM_COMPUTE_DTYPE asks for it (fast_dtype) and the layers
-    are features, float32 for the classifier's
-    logits (class scores are small differences between large numbers, which bfloat16's three
-    digits blur). Activations always come back as float32.
+    are features, float32 for the classifier's logits (class scores are small differences
+    between large numbers, which bfloat16's three digits blur). Activations always come back as
+    float32.
     """
 
     def __init__(self, model, full_network, layer_names, compute_dtype="auto"):

@@ -78,6 +78,7 @@ def test_cold_start_reports_cold_and_warm_starts_of_both_workers():
             "hello_s", "first_progress_s", "warm_first_progress_s"))
         assert 0 < hello < first  # the first progress comes after the hello, on one clock
         assert warm > 0
+    assert times["cli_first_progress_s"] > 0
 
 
 def test_flicker_prints_each_method_with_its_detail_and_the_speed_and_memory():
