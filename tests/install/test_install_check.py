@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from install_helpers import ENGINE_VENV, ROOT, install, make_dirs, run_install
+from warm_processes import warm_workers_of
 
 HEALTHY_WORKER = "%s %s" % (sys.executable,
                             os.path.join(os.path.dirname(__file__), "healthy_worker.py"))
@@ -123,20 +124,6 @@ def test_the_check_starts_the_worker_on_its_own_pipes_not_a_warm_one(home, venv,
     capsys.readouterr()
     status, lines = check(capsys, "--worker-command", warm_command)
     assert status == 0, lines  # healthy_worker.py refuses --keep-warm
-
-
-def warm_workers_of(home):
-    """The pids of warm workers (their command has --listen) serving this data folder."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open("/proc/%s/cmdline" % pid, "rb") as handle:
-                words = handle.read().split(b"\0")
-        except IOError:
-            continue
-        if b"--listen" in words and any(home.encode() in word for word in words):
-            found.append(int(pid))
-    return found
 
 
 def test_a_flatpak_gimps_engine_is_checked_the_way_the_host_starts_it(home, venv, commands, capsys):

@@ -11,6 +11,7 @@ import pytest
 
 from inceptionism import protocol, warm
 from protocol_helpers import HERE
+from warm_processes import warm_workers_of
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not warm.supported(), reason="no Unix-domain sockets here")]
@@ -44,20 +45,6 @@ def relays_at_once(env, count=2):
         assert process.returncode == 0, err.decode()
         results.append(replies(out))
     return results
-
-
-def warm_workers_of(home):
-    """The pids of the warm workers serving this data folder (their command names the socket)."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open("/proc/%s/cmdline" % pid, "rb") as handle:
-                words = handle.read().split(b"\0")
-        except IOError:
-            continue
-        if b"--listen" in words and any(home.encode() in word for word in words):
-            found.append(int(pid))
-    return found
 
 
 def wait_until(condition, seconds=20.0):
