@@ -103,7 +103,6 @@ def main(argv=None):
     os.environ["INCEPTIONISM_RANDOM_WEIGHTS"] = "1"
     print("load average at the start: %.1f %.1f %.1f on %d cores"
           % (os.getloadavg() + (os.cpu_count(),)), flush=True)
-    import ray
     local = cluster.Cluster("local:%d" % os.cpu_count(), device="cpu")  # as local:N starts it
     speed = dict(SPEED_RECIPE, jitter=16)
     print("\n| Side | plain local s/frame | local:1 s/frame | its engine s/frame | Ray overhead | "

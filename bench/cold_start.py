@@ -106,11 +106,11 @@ def main():
         file_env.pop("INCEPTIONISM_RANDOM_WEIGHTS", None)
         subprocess.check_call([sys.executable, __file__, "--make-stand-in"], env=file_env)
         from_file = timed_worker([sys.executable, __file__, "--stand-in-worker"], file_env)
-        cli = cli_first_progress(file_env, home)
+        cli_progress = cli_first_progress(file_env, home)
     finally:
         shutil.rmtree(home)
     names = ("hello_s", "first_progress_s", "warm_first_progress_s")
-    result = dict(zip(names, random_weights), cli_first_progress_s=cli)
+    result = dict(zip(names, random_weights), cli_first_progress_s=cli_progress)
     result.update(("file_" + name, value) for name, value in zip(names, from_file))
     print(json.dumps(result))
 

@@ -4,7 +4,6 @@ Each command's options are built from settings.for_procedure(...), so the comman
 exactly what the GIMP dialogs offer. Mistakes are reported as one line on stderr, never a traceback.
 """
 import argparse
-import hashlib
 import json
 import os
 import sys

@@ -1,6 +1,5 @@
 """Frames in and out of files (video.py): round trips keep the frame count, the size and the
 timing; a video keeps its sound; odd sizes in a video are padded by one pixel."""
-import os
 from fractions import Fraction
 
 import numpy as np

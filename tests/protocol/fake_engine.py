@@ -38,10 +38,6 @@ class FakeEngine(object):
         """The dream's echo (the tests send pictures already small and 8-bit RGB)."""
         return self.dream(pixels, settings, progress=progress, should_stop=should_stop)
 
-    def preview(self, pixels, settings, side, progress=None, should_stop=None):
-        """The pixels echoed, as dream() does (a real preview is smaller)."""
-        return self.dream(pixels, settings, progress=progress, should_stop=should_stop)
-
 
 def fail(failure):
     if failure == "bug":
