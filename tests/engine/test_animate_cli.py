@@ -121,12 +121,3 @@ def test_dream_still_takes_in_and_out_and_a_batch_refuses_name_clashes(tmp_path,
     images.write_image(clash, make_picture(24, 28))
     assert cli.main(["dream", "--out-dir", str(tmp_path / "d"), source, clash] + LIGHT) == 1
     assert "rename one of them" in capsys.readouterr().err
-
-
-def test_every_animate_setting_is_an_option(capsys):
-    from inceptionism import settings
-    with pytest.raises(SystemExit):
-        cli.main(["animate", "--help"])
-    text = capsys.readouterr().out
-    for setting in settings.for_procedure("animate"):
-        assert "--" + setting.name in text

@@ -109,11 +109,12 @@ def test_options_become_settings_with_model_and_layer_completed(options, expecte
         assert str(values[key]) == str(value)
 
 
-def test_every_dream_setting_is_an_option(capsys):
+@pytest.mark.parametrize("procedure", ["dream", "animate"])
+def test_every_dream_setting_is_an_option(capsys, procedure):
     with pytest.raises(SystemExit):
-        cli.main(["dream", "--help"])
+        cli.main([procedure, "--help"])
     help_text = capsys.readouterr().out
-    for setting in settings.for_procedure("dream"):
+    for setting in settings.for_procedure(procedure):
         assert "--" + setting.name in help_text
 
 

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from inceptionism import protocol
+from inceptionism import plugin_support, protocol
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKE_WORKER = os.path.join(HERE, "fake_worker.py")
@@ -27,3 +27,13 @@ def assert_reaped(process):
     with pytest.raises(OSError) as gone:
         os.kill(process.pid, 0)
     assert gone.value.errno == errno.ESRCH
+
+
+def real_worker_session(home, monkeypatch, log):
+    """A plugin_support.Session on a real worker (random weights) of this checkout's engine,
+    with its data folder at home and its log at log."""
+    monkeypatch.setenv("INCEPTIONISM_HOME", str(home))
+    monkeypatch.setenv("INCEPTIONISM_RANDOM_WEIGHTS", "1")
+    monkeypatch.setenv("PYTHONPATH", os.path.join(HERE, "..", "..", "core"))
+    return plugin_support.Session({"command": [sys.executable, "-m", "inceptionism.worker"],
+                                   "log": str(log)})

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from inceptionism import errors, plugin_support
-from protocol_helpers import HERE
+from protocol_helpers import HERE, real_worker_session
 
 pytestmark = pytest.mark.slow
 CORE = os.path.join(HERE, "..", "..", "core")
@@ -26,12 +26,7 @@ def frame(index):
 
 @pytest.fixture
 def session(tmp_path, monkeypatch):
-    monkeypatch.setenv("INCEPTIONISM_HOME", str(tmp_path))
-    monkeypatch.setenv("INCEPTIONISM_RANDOM_WEIGHTS", "1")
-    monkeypatch.setenv("PYTHONPATH", CORE)
-    config = {"command": [sys.executable, "-m", "inceptionism.worker"],
-              "log": str(tmp_path / "log.txt")}
-    with plugin_support.Session(config) as session:
+    with real_worker_session(tmp_path, monkeypatch, tmp_path / "log.txt") as session:
         yield session
 
 

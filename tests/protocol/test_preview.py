@@ -2,15 +2,13 @@
 worker and engine (random networks): what the GIMP 3 dialog runs behind its Preview button."""
 import json
 import os
-import sys
 
 import pytest
 
 from inceptionism import plugin_support, preview, settings
-from protocol_helpers import HERE
+from protocol_helpers import real_worker_session
 
 pytestmark = pytest.mark.slow
-CORE = os.path.join(HERE, "..", "..", "core")
 LIGHT = {"recipe": "custom", "depth": "custom", "detail": "custom", "strength": "custom",
          "layer": "conv2", "octaves": 2, "iterations": 3}
 
@@ -26,12 +24,7 @@ def home(tmp_path_factory):
 
 @pytest.fixture
 def session(home, monkeypatch):
-    monkeypatch.setenv("INCEPTIONISM_HOME", str(home))
-    monkeypatch.setenv("INCEPTIONISM_RANDOM_WEIGHTS", "1")
-    monkeypatch.setenv("PYTHONPATH", CORE)
-    config = {"command": [sys.executable, "-m", "inceptionism.worker"],
-              "log": os.path.join(str(home), "inceptionism.log")}
-    with plugin_support.Session(config) as session:
+    with real_worker_session(home, monkeypatch, home / "inceptionism.log") as session:
         yield session
 
 
