@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from . import __version__, catalogue, cluster, errors, protocol, settings
 from .errors import InceptionismError
-from .objectives import parse_target
+from .objectives import parse_layers
 
 # images and engine import torch: they load only when a dream runs, so `layers` answers at once.
 
@@ -122,8 +122,9 @@ def _add_setting(parser, setting):
     extra = ""
     if setting.kind == "choice":
         extra = " One of: %s." % ", ".join(nick for nick, _ in setting.choices)
-    extra = {"layer": " Also LAYER:CHANNEL, e.g. inception4c:12; see `inceptionism layers`."
-             }.get(setting.name, extra)
+    extra = {"layer": " Also LAYER:CHANNEL, e.g. inception4c:12, or a mix of two layers, e.g. "
+                      "0.7*inception4c+0.3*inception5a (sets --layer-2 and --blend); see "
+                      "`inceptionism layers`."}.get(setting.name, extra)
     parser.add_argument(flag, metavar=setting.kind.upper() if setting.kind != "choice" else None,
                         default=argparse.SUPPRESS,
                         help="%s%s (default: %s)" % (setting.help, extra, setting.default))
@@ -141,9 +142,11 @@ def dream_values(args, procedure="dream"):
     options given are the user's choices, so a network given alone brings its layer."""
     values = given_values(procedure, args)
     if "layer" in values:
-        values["layer"], channel = parse_target(values["layer"])
-        if channel is not None:
-            values["channel"] = channel
+        layers = parse_layers(values.pop("layer"))
+        if "layer-2" in layers and set(values) & set(("layer-2", "blend")):
+            raise InceptionismError("bad-settings", "Give a mix either in --layer or with "
+                                    "--layer-2 and --blend, not both.")
+        values.update(layers)
     return protocol.checked_settings(procedure, values, changed=list(values))
 
 

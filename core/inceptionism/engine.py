@@ -11,7 +11,7 @@ import time
 import numpy as np
 import torch
 
-from . import (__version__, animate, catalogue, classes, dream, images, models, objectives,
+from . import (__version__, animate, catalogue, classes, dream, images, looks, models,
                protocol, visualize, zoom)
 from .errors import InceptionismError
 
@@ -51,7 +51,10 @@ class Engine(object):
         result = images.from_working(dreamed, source)
         if plane is not None:
             result = images.blend(pixels, result, plane)
-        return result, dict(self._meta(values, device, started), speed=speed)
+        meta = dict(self._meta(values, device, started), speed=speed)
+        if guide is not None:  # what the dream grew, for the recipe
+            meta["guide"] = {"width": guide.shape[1], "height": guide.shape[0]}
+        return result, meta
 
     def preview(self, pixels, values, side, progress=None, should_stop=None):
         """(8-bit RGB pixels no larger than side on either axis, meta): the dream of a shrunken
@@ -191,7 +194,7 @@ class Engine(object):
         speed = {}
 
         def attempt(device, tile_size):
-            network = self.network(values["model"], [values["layer"]], device)
+            network = self.network(values["model"], _dreamed_layers(values), device)
             objective = self._objective(network, values, guide)
             steps = [time.monotonic()]
 
@@ -259,6 +262,14 @@ class Engine(object):
         return "present" if installed else "missing"
 
     def _objective(self, network, values, guide):
+        """The first layer's objective (a channel, a guide or the whole layer), mixed with the
+        second layer's when there is one (the guide and the channel apply to the first)."""
+        first = self._first_objective(network, values, guide)
+        if values["layer-2"] == looks.NONE:
+            return first
+        return objectives.mix(first, values["layer-2"], values["blend"])
+
+    def _first_objective(self, network, values, guide):
         layer, channel = values["layer"], values["channel"]
         if guide is not None:
             if channel >= 0:
@@ -290,6 +301,12 @@ def _frame_progress(progress, index, count, clock):
         progress(min(1.0, (index + fraction) / total),
                  "frame %d of %s, %s" % (index + 1, count or "?", stage), eta)
     return report
+
+
+def _dreamed_layers(values):
+    """The layers a dream's network must compute: the layer, and the mix's second one."""
+    second = values["layer-2"]
+    return [values["layer"]] + ([second] if second not in (looks.NONE, values["layer"]) else [])
 
 
 def steady_step_times(stamps, sizes, iterations):

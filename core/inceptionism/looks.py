@@ -18,6 +18,9 @@ WORDS = (
     Word("depth", "Depth", "How deep in the network the dream looks: shallow layers paint "
          "strokes and ornaments, deep ones eyes, animals and buildings.",
          u"As set under Advanced (layer)"),
+    Word("depth-2", "Second depth", "A second depth dreamed at once, as much as Blend with says: "
+         "eyes blended with ornaments, animals with strokes.",
+         u"As set under Advanced (second layer)"),
     Word("detail", "Detail", "How large the dreamed shapes grow: fine keeps them small, "
          "large lets them spread over the picture.",
          u"As set under Advanced (octaves)"),
@@ -50,6 +53,10 @@ DEPTHS = [
      {"googlenet": "inception5b", "inception_v3": "mixed7c", "vgg16": "conv5-3",
       "resnet50": "layer4"}),
 ]
+# The second depth: none, or a depth's layer (layer-2 "none" dreams the first layer alone).
+NONE = "none"
+SECOND_DEPTHS = [(NONE, u"None \u2014 one depth only",
+                  dict((model, NONE) for model in catalogue.model_names()))] + DEPTHS
 # Detail: how many octaves the dream climbs (more octaves: shapes larger than the network sees).
 DETAILS = [
     ("fine", u"Fine \u2014 small patterns", {"octaves": 2, "octave-scale": 1.4}),
@@ -66,13 +73,17 @@ STRENGTHS = [
 # Named recipes: a network and a word for each of depth, detail and strength.
 RECIPES = [
     ("classic", u"Classic Inceptionism (eyes, fur, dog faces)",
-     {"model": "googlenet", "depth": "eyes", "detail": "medium", "strength": "medium"}),
+     {"model": "googlenet", "depth": "eyes", "detail": "medium",
+      "strength": "medium", "depth-2": NONE}),
     ("ornaments", u"Ornaments (swirls and lattices)",
-     {"model": "googlenet", "depth": "ornaments", "detail": "fine", "strength": "medium"}),
+     {"model": "googlenet", "depth": "ornaments", "detail": "fine",
+      "strength": "medium", "depth-2": NONE}),
     ("animals", u"Animals everywhere",
-     {"model": "googlenet", "depth": "animals", "detail": "large", "strength": "strong"}),
+     {"model": "googlenet", "depth": "animals", "detail": "large",
+      "strength": "strong", "depth-2": NONE}),
     ("brushwork", u"Brushwork (a painterly touch)",
-     {"model": "googlenet", "depth": "strokes", "detail": "fine", "strength": "subtle"}),
+     {"model": "googlenet", "depth": "strokes", "detail": "fine",
+      "strength": "subtle", "depth-2": NONE}),
 ]
 # Flicker: how much of the last frame's detail, carried along the motion, each frame starts from
 # (animate.py); a warm start also takes fewer iterations (animate.warm_iterations).
@@ -81,8 +92,8 @@ FLICKERS = [
     ("smooth", u"Smooth \u2014 the dream follows the motion", {"coherence": 0.9}),
     ("locked", u"Locked \u2014 the dream sticks to the picture", {"coherence": 0.97}),
 ]
-_TABLES = {"recipe": RECIPES, "depth": DEPTHS, "detail": DETAILS, "strength": STRENGTHS,
-           "flicker": FLICKERS}
+_TABLES = {"recipe": RECIPES, "depth": DEPTHS, "depth-2": SECOND_DEPTHS, "detail": DETAILS,
+           "strength": STRENGTHS, "flicker": FLICKERS}
 # Where the words are offered (a zoom dive keeps its light defaults); flicker only in "animate".
 PROCEDURES = ("dream", "animate")
 
@@ -116,6 +127,8 @@ def settle(values, changed):
         depth_chosen = "depth" in words and values.get("depth", CUSTOM) != CUSTOM
         _settle_layer(values, hand, depth_chosen
                       or values["model"] != _layer_model(values["layer"]))
+    if "layer-2" in values:
+        _settle_second_layer(values, hand, "depth-2" in words)
     for word in words & set(("detail", "strength", "flicker")):
         for name, value in (_row(word, values[word]) or {}).items():
             if name not in hand:
@@ -139,6 +152,25 @@ def _settle_layer(values, hand, follow):
         values["layer"] = (depth or catalogue.DEFAULT_LAYER)[values["model"]]
 
 
+def _settle_second_layer(values, hand, word_chosen):
+    """The second layer of a mix (layer-2) in step with the network, as the first one is: chosen
+    by hand it must belong to the first layer's network (a ValueError names it); otherwise it
+    follows the Second depth word, or becomes none when its network is gone."""
+    second = values["layer-2"]
+    if "layer-2" in hand:
+        if second != NONE and _layer_model(second) != values["model"]:
+            raise ValueError("layer-2 %s belongs to %s, not %s (the network of layer %s); "
+                             "choose none or one of: %s" % (
+                                 second, _layer_model(second), values["model"], values["layer"],
+                                 ", ".join(l.name for l in catalogue.LAYERS[values["model"]])))
+        return
+    word = values.get("depth-2", CUSTOM)
+    if (word_chosen and word != CUSTOM) or (second != NONE
+                                            and _layer_model(second) != values["model"]):
+        row = _row("depth-2", word)
+        values["layer-2"] = row[values["model"]] if row else NONE
+
+
 def _layer_model(layer):
     return catalogue.find_layer(layer)[0]
 
@@ -149,6 +181,8 @@ def describe(values):
     model = values.get("model", "googlenet")
     matching = {
         "depth": [nick for nick, _, layers in DEPTHS if layers.get(model) == values.get("layer")],
+        "depth-2": [nick for nick, _, layers in SECOND_DEPTHS
+                    if layers.get(model) == values.get("layer-2")],
         "detail": [nick for nick, _, row in DETAILS if _matches(row, values)],
         "strength": [nick for nick, _, row in STRENGTHS if _matches(row, values)],
     }
@@ -169,7 +203,7 @@ def look_table():
 
 def check_tables():
     """Raise ValueError unless every depth names a layer of each network."""
-    for nick, _, layers in DEPTHS:
+    for nick, _, layers in DEPTHS + SECOND_DEPTHS[1:]:
         for model in catalogue.model_names():
             catalogue.layer_of(model, layers[model])
 

@@ -4,6 +4,7 @@ An Objective turns the network's activations, {layer name: [N, C, H, W] tensor},
 `0.8 * layer_l2("inception4c") + 0.2 * layer_l2("inception3b")` is itself an Objective, and
 `objective.layers` says which layers the network must compute.
 """
+from . import catalogue
 from .catalogue import LOGITS
 from .errors import InceptionismError
 
@@ -52,6 +53,12 @@ def weighted_layers(weights):
     return sum(terms[1:], terms[0])
 
 
+def mix(first, second_layer, blend):
+    """A layer mix (the settings' layer-2 and blend): (1 - blend) of the first objective and
+    blend of the second layer's layer_l2. The first may be a channel or a guide."""
+    return (1.0 - blend) * first + blend * layer_l2(second_layer)
+
+
 def guide(layer, guide_activations):
     """Dream towards a guide picture's features (google/deepdream's objective_guide).
 
@@ -83,3 +90,45 @@ def parse_target(text):
         raise InceptionismError("bad-settings", "%r: write a layer and a channel number, such as "
                                 "inception4c:12." % text)
     return layer, int(channel)
+
+
+def parse_layers(text):
+    """The command line's --layer as settings: "inception4c:12" -> layer and channel;
+    "0.7*inception4c+0.3*inception5a" -> layer, layer-2 and blend (the second's share of the
+    weights, 0.3); "inception4c+inception4d" mixes them equally. Errors name the wrong part."""
+    parts = text.split("+")
+    if len(parts) == 1:
+        layer, channel = parse_target(text)
+        return dict({"layer": layer}, **({} if channel is None else {"channel": channel}))
+    if len(parts) > 2:
+        raise _bad_mix(text, "a mix holds two layers")
+    (first, weight_1), (second, weight_2) = [_mix_part(text, part) for part in parts]
+    models = [catalogue.find_layer(layer)[0] for layer in (first, second)]
+    if models[0] != models[1]:
+        raise _bad_mix(text, "%s belongs to %s and %s to %s; mix layers of one network"
+                       % (first, models[0], second, models[1]))
+    return {"layer": first, "layer-2": second, "blend": round(weight_2 / (weight_1 + weight_2), 6)}
+
+
+def _mix_part(text, part):
+    """(layer, weight) of one part of a mix, "0.7*inception4c" or "inception4c"."""
+    weight, star, layer = part.strip().rpartition("*")
+    layer = layer.strip()
+    try:
+        weight = float(weight) if star else 1.0
+    except ValueError:
+        raise _bad_mix(text, "%r is not a weight" % weight.strip())
+    if not weight > 0:
+        raise _bad_mix(text, "the weight of %s must be above 0" % layer)
+    if ":" in layer:
+        raise _bad_mix(text, "%s: a mix dreams whole layers, not one channel" % layer)
+    try:
+        catalogue.find_layer(layer)
+    except ValueError:
+        raise _bad_mix(text, "%r is not a layer (see inceptionism layers)" % layer)
+    return layer, weight
+
+
+def _bad_mix(text, reason):
+    return InceptionismError("bad-settings", "--layer %s: %s. Write a mix such as "
+                             "0.7*inception4c+0.3*inception5a." % (text, reason))

@@ -10,7 +10,7 @@ import threading
 import time
 from collections import namedtuple
 
-from . import animation, catalogue, client, errors, paths, preview, protocol, settings
+from . import animation, catalogue, client, errors, looks, paths, preview, protocol, settings
 
 MENU_PATH = "<Image>/Filters/Artistic/Inceptionism"
 RECIPE_PARASITE = "inceptionism-recipe"
@@ -42,7 +42,8 @@ Pixels = namedtuple("Pixels", "width height channels dtype data")
 
 # How a result layer is named: the procedure's title, then what distinguishes one run from another.
 _NAMING = {
-    "dream": (u"Dream", lambda s: [s["layer"], u"%d\u00d7%d" % (s["octaves"], s["iterations"])]),
+    "dream": (u"Dream", lambda s: [layers_text(s),
+                                   u"%d\u00d7%d" % (s["octaves"], s["iterations"])]),
     "visualize": (u"Visualize", lambda s: [s["class-name"]]),
     "zoom": (u"Zoom dive", lambda s: [s["layer"], u"%d frames" % s["frames"]]),
     "animate": (u"Dream animation", lambda s: [s["layer"], u"flicker %s" % s["flicker"]]),
@@ -272,6 +273,14 @@ def layer_name(meta):
     title, details = _NAMING[meta["procedure"]]
     name = u" \u00b7 ".join([title] + [_text(part) for part in details(meta["settings"])])
     return name + u" (random weights)" if meta.get("random_weights") else name
+
+
+def layers_text(values):
+    """u"inception4c" or, for a mix, u"inception4c + 30% inception5a"."""
+    second = values.get("layer-2", looks.NONE)
+    if second == looks.NONE:
+        return values["layer"]
+    return u"%s + %d%% %s" % (values["layer"], round(100 * values["blend"]), second)
 
 
 def frame_layer_name(index, frame_ms):

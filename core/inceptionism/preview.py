@@ -16,7 +16,7 @@ import math
 import os
 import time
 
-from . import paths, settings
+from . import looks, paths, settings
 
 PREVIEW_SIDE = 256
 KEPT_RUNS = 4  # runs remembered per layer (the estimate trusts the latest)
@@ -41,7 +41,7 @@ def preview_settings(values, width, height, side=PREVIEW_SIDE):
     lighter = dict(values, octaves=octaves, iterations=iterations,
                    **{"step-size": min(step, settings.BY_NAME["step-size"].high)})
     # The words would set the engine values back: the preview's are its own.
-    lighter.update(recipe="custom", depth="custom", detail="custom", strength="custom")
+    lighter.update((word.name, looks.CUSTOM) for word in looks.WORDS)
     return lighter
 
 

@@ -39,11 +39,19 @@ DREAMING = ("dream", "zoom", "animate")
 # Under "Advanced" where the artist's words (looks.py) set them, up front where they do not.
 WORDED = looks.PROCEDURES
 
-SETTINGS = [
-    _setting(word.name, "choice", looks.CUSTOM, word.label, word.help,
-             choices=looks.choices(word.name), procedures=looks.PROCEDURES)
-    for word in looks.WORDS
-] + [
+def _word_settings():
+    """A choice for each of the artist's words; the Blend with slider right after the Second
+    depth it weighs."""
+    for word in looks.WORDS:
+        yield _setting(word.name, "choice", looks.CUSTOM, word.label, word.help,
+                       choices=looks.choices(word.name), procedures=looks.PROCEDURES)
+        if word.name == "depth-2":
+            yield _setting("blend", "float", 0.5, "Blend with",
+                           "How much of the second depth (layer-2) the dream takes: 0 none of "
+                           "it, 1 only it.", low=0.0, high=1.0, procedures=DREAMING)
+
+
+SETTINGS = list(_word_settings()) + [
     _setting("flicker", "choice", looks.CUSTOM, looks.FLICKER.label, looks.FLICKER.help,
              choices=looks.choices("flicker"), procedures=("animate",)),
     _setting("coherence", "float", 0.9, "Coherence",
@@ -57,6 +65,11 @@ SETTINGS = [
     _setting("layer", "choice", "inception4c", "Layer (what it sees)",
              "Low layers give strokes and ornaments, high layers eyes, animals and buildings.",
              choices=_layer_choices(), procedures=DREAMING, advanced=WORDED),
+    _setting("layer-2", "choice", looks.NONE, "Second layer (mix)",
+             "A second layer of the same network dreamed at once, weighted by Blend with "
+             "(none: the first layer alone).",
+             choices=[(looks.NONE, "None (one layer)")] + _layer_choices(), procedures=DREAMING,
+             advanced=WORDED),
     _setting("channel", "int", -1, "Channel", "One feature channel of the layer only (-1: all).",
              low=-1, high=4095, procedures=DREAMING, advanced=True),
     _setting("octaves", "int", 4, "Octaves (detail sizes)",

@@ -85,8 +85,8 @@ def ask(procedure, config, name, session, source):
 def keep_in_step(procedure, config, name, runner):
     """One handler for every change: the shared rule (looks.settle) sets the values that follow
     from it, the layer list offers the chosen network's layers, and the preview hears of it."""
-    spec = procedure.find_argument("layer")
-    choice = Gimp.param_spec_choice_get_choice(spec) if spec is not None else None
+    choices = [Gimp.param_spec_choice_get_choice(spec) for spec in
+               (procedure.find_argument(name) for name in ("layer", "layer-2")) if spec]
     busy = []
 
     def update(changed):
@@ -99,10 +99,10 @@ def keep_in_step(procedure, config, name, runner):
                     config.set_property(key, value)
         finally:
             busy.pop()
-        if choice is not None:
+        for choice in choices:  # the chosen network's layers (and a mix's "none")
             for nick in choice.list_nicks():
-                choice.set_sensitive(nick, catalogue.find_layer(nick)[0] ==
-                                     config.get_property("model"))
+                choice.set_sensitive(nick, nick == looks.NONE or catalogue.find_layer(nick)[0]
+                                     == config.get_property("model"))
         if runner is not None:
             runner.changed()
 

@@ -73,6 +73,8 @@ def small_picture(tmp_path, make_picture):
     (["--octaves", "0"], "Octaves must be between 1 and 8"),
     (["--step-size", "lots"], "Step-size must be a number"),
     (["--layer", "inception4c:x"], "inception4c:12"),
+    (["--layer", "0.5*inception4c+0.5*mixed6c"], "mixed6c to inception_v3"),
+    (["--layer", "inception4c+inception5a", "--blend", "0.2"], "not both"),
     (["--colour"], "unrecognized arguments: --colour"),
 ])
 def test_mistakes_are_one_line_on_stderr(small_picture, tmp_path, capsys, options, words):
@@ -98,6 +100,10 @@ def test_missing_weights_are_one_line_naming_the_fix(small_picture, tmp_path, ca
     (["--layer", "mixed5b"], {"model": "inception_v3", "layer": "mixed5b"}),
     (["--layer", "inception4c:12"], {"model": "googlenet", "layer": "inception4c", "channel": 12}),
     (["--model", "vgg16"], {"model": "vgg16", "layer": "conv4-3"}),
+    (["--layer", "0.7*inception4c+0.3*inception5a"],
+     {"layer": "inception4c", "layer-2": "inception5a", "blend": 0.3, "depth-2": "custom"}),
+    (["--layer", "conv2-2+conv5-3"],
+     {"model": "vgg16", "layer": "conv2-2", "layer-2": "conv5-3", "blend": 0.5}),
     (["--octave-scale", "1.5", "--preserve-colors"],
      {"octave-scale": "1.5", "preserve-colors": True}),
 ])

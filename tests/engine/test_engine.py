@@ -91,6 +91,16 @@ def test_a_guide_picture_steers_the_dream(engine, make_picture, quick):
     assert not np.array_equal(guided, engine.dream(pixels, quick)[0])
 
 
+def test_a_mix_dreams_both_layers_and_the_meta_records_it(engine, make_picture, quick):
+    pixels = make_picture(40, 40)
+    mixed, meta = engine.dream(pixels, dict(quick, **{"layer-2": "inception3b", "blend": 0.4}))
+    assert (meta["layer-2"], meta["blend"]) == ("inception3b", 0.4)
+    assert not np.array_equal(mixed, engine.dream(pixels, quick)[0])
+    guided, meta = engine.dream(pixels, dict(quick, **{"layer-2": "inception3b"}),
+                                guide=make_picture(30, 50, 3, np.uint8, seed=3))
+    assert meta["guide"] == {"width": 50, "height": 30} and meta["layer-2"] == "inception3b"
+
+
 @pytest.mark.parametrize("height,width", [(1, 1), (1, 300), (7, 3)])
 def test_pictures_smaller_than_the_network_needs_still_dream(engine, make_picture, quick,
                                                              height, width):

@@ -54,7 +54,7 @@ def test_a_word_chosen_beside_a_recipe_wins_and_the_record_says_custom():
 def test_scripts_that_set_engine_settings_keep_them_when_the_words_are_left_custom():
     values = settings.validate("dream", {"layer": "conv2", "octaves": 1, "iterations": 3})
     assert (values["layer"], values["octaves"], values["iterations"]) == ("conv2", 1, 3)
-    assert [values[word] for word in WORD_NAMES] == ["custom", "strokes", "custom", "custom"]
+    assert [values[word] for word in WORD_NAMES] == ["custom", "strokes", "none", "custom", "custom"]
 
 
 def test_validating_twice_changes_nothing():
@@ -71,10 +71,10 @@ def test_a_word_that_is_not_in_the_table_is_a_clear_error():
 
 def test_the_dialogs_show_the_words_of_the_engine_settings():
     table = dict((s.name, s.default) for s in settings.for_dialog("dream"))
-    assert [table[word] for word in WORD_NAMES] == ["classic", "eyes", "medium", "medium"]
+    assert [table[word] for word in WORD_NAMES] == ["classic", "eyes", "none", "medium", "medium"]
     assert looks.describe(dict(table, layer="conv2"))["depth"] == "strokes"
     assert looks.describe(dict(table, layer="conv1")) == dict(
-        recipe="custom", depth="custom", detail="medium", strength="medium")
+        recipe="custom", depth="custom", detail="medium", strength="medium", **{"depth-2": "none"})
 
 
 def test_choosing_in_a_dialog_keeps_words_and_settings_in_step():
@@ -139,8 +139,9 @@ def test_a_dialog_that_cannot_react_takes_what_differs_from_its_defaults_as_chos
 def test_the_words_lead_and_the_engine_settings_they_stand_for_are_advanced():
     table = settings.for_procedure("dream")
     simple = [s.name for s in table if not s.advanced]
-    assert simple[:4] == WORD_NAMES
-    for name in ("model", "layer", "octaves", "iterations", "step-size"):
+    assert simple[:6] == ["recipe", "depth", "depth-2", "blend", "detail", "strength"]
+    assert [name for name in simple[:6] if name != "blend"] == WORD_NAMES
+    for name in ("model", "layer", "layer-2", "octaves", "iterations", "step-size"):
         assert settings.BY_NAME[name].advanced and name not in simple
     zoom = [s.name for s in settings.for_procedure("zoom") if not s.advanced]
     assert "layer" in zoom and "depth" not in zoom  # a dive has no words: it keeps its settings
@@ -157,3 +158,29 @@ def test_the_command_line_maps_words_as_the_settings_table_does(options):
     given = dict(zip(options[::2], options[1::2]))
     direct = dict((flag[2:], value) for flag, value in given.items())
     assert settings.validate("dream", cli.dream_values(args)) == settings.validate("dream", direct)
+
+
+@pytest.mark.parametrize("nick, _label, layers", looks.SECOND_DEPTHS)
+def test_a_second_depth_sets_the_second_layer_of_the_chosen_network(nick, _label, layers):
+    for model in catalogue.model_names():
+        values = settings.validate("dream", {"model": model, "depth-2": nick})
+        assert values["layer-2"] == layers[model] and values["depth-2"] == nick
+
+
+def test_a_second_layer_follows_a_new_network_and_a_recipe_dreams_one_layer():
+    mixed = settings.validate("dream", {"depth-2": "ornaments", "blend": 0.3})
+    assert (mixed["layer-2"], mixed["recipe"]) == ("inception3b", "custom")
+    moved = settings.validate("dream", dict(mixed, model="vgg16"), changed=["model"])
+    assert (moved["layer"], moved["layer-2"]) == ("conv4-3", "conv3-3")
+    by_hand = settings.validate("dream", {"layer-2": "inception5a"}, changed=["layer-2"])
+    assert by_hand["depth-2"] == "custom"
+    assert settings.validate("dream", dict(by_hand, model="vgg16"),
+                             changed=["model"])["layer-2"] == "none"
+    assert settings.validate("dream", dict(mixed, recipe="classic"),
+                             changed=["recipe"])["layer-2"] == "none"
+
+
+def test_a_second_layer_of_another_network_is_named():
+    with pytest.raises(ValueError) as raised:
+        settings.validate("dream", {"layer": "inception4c", "layer-2": "mixed6c"})
+    assert "layer-2 mixed6c belongs to inception_v3" in str(raised.value)
