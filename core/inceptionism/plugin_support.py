@@ -39,6 +39,8 @@ RETURNS = {
 
 # Interleaved pixels as on the wire: channels 1-4, dtype "u8", "u16" or "f32", data bytes.
 Pixels = namedtuple("Pixels", "width height channels dtype data")
+# A dream's guide: the name of the layer it comes from (for the recipe) and its Pixels.
+Guide = namedtuple("Guide", "name pixels")
 
 # How a result layer is named: the procedure's title, then what distinguishes one run from another.
 _NAMING = {
@@ -48,7 +50,7 @@ _NAMING = {
     "zoom": (u"Zoom dive", lambda s: [s["layer"], u"%d frames" % s["frames"]]),
     "animate": (u"Dream animation", lambda s: [s["layer"], u"flicker %s" % s["flicker"]]),
 }
-_RECIPE_KEYS = ("procedure", "version", "settings", "random_weights", "device")
+_RECIPE_KEYS = ("procedure", "version", "settings", "random_weights", "device", "guide")
 # Errors the artist can fix in the dialog, or a timeout (a busy engine or computer): no point in
 # sending them to install.py --check.
 _ARTIST_FIXABLE = ("bad-input", "bad-settings", "out-of-memory", "cancelled", "worker-timeout")
@@ -79,14 +81,15 @@ def load_worker_config(plugin_dir):
     return config
 
 
-def run(procedure, settings, pixels, on_progress=None, config=None, on_frame=None):
+def run(procedure, settings, pixels, on_progress=None, config=None, on_frame=None, guide=None):
     """Run one procedure in a fresh worker and return (meta, Pixels); the worker is always closed.
 
     pixels may be None (starting from noise); on_progress(fraction, text) is told how far it got;
-    on_frame(index, Pixels) receives each frame of a zoom dive as soon as it is done.
+    on_frame(index, Pixels) receives each frame of a zoom dive as soon as it is done; guide: a
+    dream's Guide (the layer whose features it grows), or None.
     """
     with Session(config) as session:
-        return session.run(procedure, settings, pixels, on_progress, on_frame)
+        return session.run(procedure, settings, pixels, on_progress, on_frame, guide)
 
 
 class Session(object):
@@ -131,10 +134,17 @@ class Session(object):
         return errors.missing_weights(title, "the engine's hello says the %s weights are missing"
                                       % model)
 
-    def run(self, procedure, settings, pixels, on_progress=None, on_frame=None):
-        """(meta, Pixels) of procedure on pixels (None: from noise); see run()."""
+    def run(self, procedure, settings, pixels, on_progress=None, on_frame=None, guide=None):
+        """(meta, Pixels) of procedure on pixels (None: from noise); see run(). A guide's pixels
+        follow the picture's in the payload ("guide": their description); the meta's guide
+        names its layer, so the recipe records it."""
         message = {"type": procedure, "settings": protocol.checked_settings(procedure, settings)}
-        meta, result = self._request(message, pixels, on_progress, on_frame)
+        if guide is not None:
+            message["guide"] = _description(guide.pixels)
+        meta, result = self._request(message, pixels, on_progress, on_frame,
+                                     guide.pixels.data if guide is not None else b"")
+        if guide is not None:
+            meta = dict(meta, guide=dict(meta.get("guide") or {}, layer=_text(guide.name)))
         if procedure in preview.ESTIMATED:
             preview.remember_speed(meta)
         return meta, result
@@ -212,12 +222,13 @@ class Session(object):
             self.worker.close()
             self.worker = None
 
-    def _request(self, message, pixels, on_progress, on_frame):
+    def _request(self, message, pixels, on_progress, on_frame, after=b""):
+        """after: bytes that follow the picture's in the payload (a guide's)."""
         payload = b""
         if pixels is not None:
-            message["image"] = protocol.image_description(pixels.width, pixels.height,
-                                                          pixels.channels, pixels.dtype)
+            message["image"] = _description(pixels)
             payload = pixels.data
+        payload = payload + after if after else payload
         try:
             if self.worker is None:
                 self.worker = self._started_worker()
@@ -266,6 +277,10 @@ def gray(pixels):
     luma = bytearray((54 * r + 183 * g + 19 * b + 128) >> 8
                      for r, g, b in zip(data[0::3], data[1::3], data[2::3]))
     return pixels._replace(channels=1, data=bytes(luma))
+
+
+def _description(pixels):
+    return protocol.image_description(pixels.width, pixels.height, pixels.channels, pixels.dtype)
 
 
 def layer_name(meta):

@@ -259,10 +259,11 @@ def layers(session, request, payload):
 
 
 def dream(session, request, payload):
+    """A guide's pixels, when the request describes one ("guide"), follow the picture's."""
     values = protocol.checked_settings("dream", request.get("settings") or {})
+    pixels, guide = split_guide(request, payload, session)
     result, meta = session.engine.dream(
-        decode_image(request, payload, session), values, progress=session.progress,
-        should_stop=session.should_stop)
+        pixels, values, guide=guide, progress=session.progress, should_stop=session.should_stop)
     return result_frame("dream", values, meta, result)
 
 
@@ -356,6 +357,16 @@ def decode_image(request, payload, session=None):
         text = images.NON_FINITE_TEXT % replaced
         session.log(text) if session is not None else log(text)
     return pixels
+
+
+def split_guide(request, payload, session):
+    """(the picture, the guide or None) from a dream's payload: the picture's bytes first
+    (read_frame checked that both descriptions are usable and the payload holds them)."""
+    if request.get("guide") is None:
+        return decode_image(request, payload, session), None
+    cut = protocol.image_bytes(request["image"])
+    return (decode_image(request, payload[:cut], session),
+            decode_image({"image": request["guide"]}, payload[cut:], session))
 
 
 def image_frame(array):

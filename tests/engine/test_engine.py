@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from inceptionism import __version__, settings
-from inceptionism.engine import Engine, steady_step_times, with_memory_fallback
+from inceptionism import __version__, images, objectives, settings
+from inceptionism.engine import (Engine, guide_activations, steady_step_times,
+                                 with_memory_fallback)
 from inceptionism.errors import InceptionismError
 
 
@@ -89,6 +90,24 @@ def test_a_guide_picture_steers_the_dream(engine, make_picture, quick):
     pixels = make_picture(40, 40)
     guided, _ = engine.dream(pixels, quick, guide=make_picture(30, 50, 3, np.uint8, seed=3))
     assert not np.array_equal(guided, engine.dream(pixels, quick)[0])
+
+
+def test_the_guides_features_grow_more_with_the_guide_than_without(engine, make_picture, quick):
+    """The guide objective (each position's best match with the guide's features) rises more in
+    a guided dream than in a plain one from the same picture."""
+    pixels, guide = make_picture(48, 48), make_picture(40, 60, 3, np.uint8, seed=5)[:, ::-1]
+    values = dict(quick, iterations=8)
+    network = engine.network(quick["model"], [quick["layer"]])
+    objective = objectives.guide(quick["layer"], guide_activations(network, guide, quick["layer"]))
+
+    def match(picture):
+        rgb, _ = images.to_working(picture)
+        with torch.no_grad():
+            return objective(network(network.normalise(rgb))).item()
+    before = match(pixels)
+    guided = match(engine.dream(pixels, values, guide=np.ascontiguousarray(guide))[0]) - before
+    plain = match(engine.dream(pixels, values)[0]) - before
+    assert guided > 0 and guided > plain
 
 
 def test_a_mix_dreams_both_layers_and_the_meta_records_it(engine, make_picture, quick):

@@ -1,6 +1,6 @@
 """An engine with the real Engine's interface that echoes the pixels back, for worker tests.
 
-It chatters on stdout like torch and C libraries do, takes `iterations` steps; FAKE_STEP_S (seconds per step) makes it slow enough to cancel or
+A guide sent with a dream is echoed instead of the pixels. It chatters on stdout like torch and C libraries do, takes `iterations` steps; FAKE_STEP_S (seconds per step) makes it slow enough to cancel or
 to hang, FAKE_FAILURE (an error code, "bug" or "memory") makes it fail after its first step,
 FAKE_WEIGHTS=missing makes its hello say that no network file is installed.
 """
@@ -32,7 +32,8 @@ class FakeEngine(object):
             progress((step + 1.0) / steps, "step %d of %d" % (step + 1, steps), (steps - step - 1) * step_s)
             if os.environ.get("FAKE_FAILURE"):
                 fail(os.environ["FAKE_FAILURE"])
-        return pixels, {"random_weights": True, "device": "cpu", "seconds": steps * step_s}
+        echoed = pixels if guide is None else guide  # a guide comes back, to show it arrived
+        return echoed, {"random_weights": True, "device": "cpu", "seconds": steps * step_s}
 
     def preview(self, pixels, settings, side, progress=None, should_stop=None):
         """The dream's echo (the tests send pictures already small and 8-bit RGB)."""

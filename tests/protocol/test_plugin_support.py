@@ -2,6 +2,7 @@
 import io
 import json
 import os
+import struct
 import threading
 import time
 
@@ -42,6 +43,32 @@ def test_run_dreams_in_a_fresh_worker_and_returns_meta_and_pixels(tmp_path, work
     assert pixels == TINY
     assert meta["settings"]["iterations"] == 2 and meta["procedure"] == "dream"
     assert seen == [(0.5, u"step 1 of 2"), (1.0, u"step 2 of 2")]
+
+
+def test_a_guide_travels_with_the_picture_in_every_image_kind(tmp_path, worker_env):
+    """The fake engine echoes the guide it received: its kind and every byte arrive intact,
+    after a picture of another kind and size in the same payload (one worker for all kinds)."""
+    with plugin_support.Session(write_config(tmp_path, fake_command())) as session:
+        for dtype, size in (("u8", 1), ("u16", 2), ("f32", 4)):
+            for channels in (1, 2, 3, 4):
+                samples = 5 * 4 * channels
+                data = os.urandom(samples * size) if dtype != "f32" else b"".join(
+                    struct.pack("<f", index / 7.0) for index in range(samples))  # finite floats
+                guide = plugin_support.Guide(u"Guide \u00b7 cat", plugin_support.Pixels(
+                    5, 4, channels, dtype, data))
+                meta, echoed = session.run("dream", {"iterations": 1}, TINY, guide=guide)
+                assert echoed == guide.pixels, (dtype, channels)
+                assert meta["guide"]["layer"] == u"Guide \u00b7 cat"
+    recipe = json.loads(plugin_support.recipe_json(meta))
+    assert recipe["guide"]["layer"] == u"Guide \u00b7 cat"
+
+
+def test_a_guide_shorter_than_it_says_is_refused(tmp_path, worker_env):
+    guide = plugin_support.Guide("short", plugin_support.Pixels(5, 4, 3, "u8", b"\x00" * 59))
+    with pytest.raises(errors.InceptionismError) as raised:
+        plugin_support.run("dream", {"iterations": 1}, TINY, None,
+                           write_config(tmp_path, fake_command()), guide=guide)
+    assert raised.value.code == "bad-input" and "Expected 60 bytes" in raised.value.message
 
 
 def test_run_refuses_bad_settings_before_starting_a_worker(tmp_path):
