@@ -31,6 +31,13 @@ PROCEDURES = {
         "Dream on every layer of the image as a frame of an animation (the bottom layer first), "
         "the dream following the motion: a new image of dreamed frames, names and timings kept."),
 }
+# The procedures that take a guide layer (after the settings' arguments), and how it is shown.
+GUIDED = ("dream",)
+GUIDE_ARGUMENT = ("guide", "Guide layer",
+                  "Optional: a layer whose features the dream grows (it paints what the guide "
+                  "shows, at the first layer of a mix); none dreams freely.")
+# A guide is read no larger than this (the engine looks at it at about 224 pixels).
+GUIDE_SIDE = 448
 # PDB name -> (name, label, what it holds) of the image a procedure hands back to scripts.
 RETURNS = {
     "python-fu-inceptionism-zoom": ("image", "Image", "The dive's frames, one layer each"),
@@ -164,7 +171,7 @@ class Session(object):
         data = [first.data] + [read_frame(index).data for index in range(1, given)]
         message["frames"] = given
         if mask is not None:
-            message["mask"] = protocol.image_description(mask.width, mask.height, mask.channels,
+            message["mask"] = _description(mask)
                                                          mask.dtype)
             data.append(mask.data)  # the mask follows the frames
         first = first._replace(data=b"".join(data))

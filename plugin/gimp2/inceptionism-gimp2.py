@@ -20,8 +20,9 @@ sys.path.insert(0, LIB_DIR)  # the installed copy of the stdlib-only modules
 import gimp  # noqa: E402
 import gimpfu  # noqa: E402
 from gimpfu import (ADD_MASK_SELECTION, GRAY, GRAY_IMAGE, GRAYA_IMAGE, INDEXED,  # noqa: E402
-                    LAYER_MODE_NORMAL, PARASITE_PERSISTENT, PF_DRAWABLE, PF_IMAGE, PF_OPTION,
-                    PF_SLIDER, PF_SPINNER, PF_STRING, PF_TOGGLE, RGB, RGB_IMAGE, RGBA_IMAGE, pdb)
+                    LAYER_MODE_NORMAL, PARASITE_PERSISTENT, PF_DRAWABLE, PF_IMAGE, PF_LAYER,
+                    PF_OPTION, PF_SLIDER, PF_SPINNER, PF_STRING, PF_TOGGLE, RGB, RGB_IMAGE,
+                    RGBA_IMAGE, pdb)
 from inceptionism import animation, errors, plugin_support, protocol, settings  # noqa: E402
 
 _text_type = type(u"")
@@ -64,10 +65,13 @@ VALUES = {
 
 
 def parameters(procedure):
-    """The image and drawable first (gimpfu adds them only for old-style menu labels)."""
+    """The image and drawable first (gimpfu adds them only for old-style menu labels), a
+    Dream's optional guide layer last (None from a script: no guide)."""
+    guide = [(PF_LAYER,) + plugin_support.GUIDE_ARGUMENT[:2] + (None,)]
     return ([(PF_IMAGE, "image", "Input image", None),
              (PF_DRAWABLE, "drawable", "Input drawable", None)] +
-            [PARAMETERS[s.kind](s) for s in settings.for_dialog(procedure)])
+            [PARAMETERS[s.kind](s) for s in settings.for_dialog(procedure)] +
+            (guide if procedure in plugin_support.GUIDED else []))
 
 
 def option_nick(setting, index):
@@ -98,12 +102,20 @@ def procedure_function(procedure):
         worker = {"log": None}
         try:
             worker = plugin_support.load_worker_config(LIB_DIR)
+            worker = dict(worker, guide=guide_of(procedure, values, drawable))
             values = settled(procedure, values_of(procedure, values))
             where = plugin_support.destination(procedure, values)
             return DESTINATIONS[where](procedure, image, drawable, values, worker)
         except Exception as exc:  # every failure reaches the artist as one plain message
             gimpfu.fail(utf8(plugin_support.user_message(exc, worker["log"])))
     return run
+
+
+def guide_of(procedure, values, drawable):
+    """The guide layer passed after the settings, or None: none given, or the dreamed layer
+    itself (gimpfu's layer selector cannot be left empty, so choosing it means no guide)."""
+    guide = (values[len(settings.for_procedure(procedure)):] or [None])[0]
+    return guide if guide is not None and guide.ID != drawable.ID else None
 
 
 def results(pdb_name):
@@ -178,8 +190,13 @@ def selected_pixels(image, drawable):
 
 
 def run_worker(procedure, values, pixels, worker, on_frame=None):
+    """worker: worker.json's config, with the guide layer (or None) the run was given."""
     gimp.progress_init(utf8(plugin_support.progress_title(procedure, values, pixels)))
-    return plugin_support.run(procedure, values, pixels, show_progress, worker, on_frame)
+    guide = worker.get("guide")
+    if guide is not None:  # the whole layer; the engine shrinks it
+        guide = plugin_support.Guide(guide.name, read_pixels(guide, (0, 0, guide.width,
+                                                                     guide.height)))
+    return plugin_support.run(procedure, values, pixels, show_progress, worker, on_frame, guide)
 
 
 def selected_rect(drawable):

@@ -41,9 +41,17 @@ def choice_of(setting):
 
 
 def add_arguments(procedure, name):
-    """The procedure's arguments: its settings in table order."""
+    """The procedure's arguments: its settings in table order, then a Dream's optional guide."""
     for setting in settings.for_procedure(name):
         ARGUMENT_ADDERS[setting.kind](procedure, setting, GObject.ParamFlags.READWRITE)
+    if name in plugin_support.GUIDED:
+        procedure.add_drawable_argument(*plugin_support.GUIDE_ARGUMENT + (
+            True, GObject.ParamFlags.READWRITE))
+
+
+def guide_of(config, name):
+    """The guide drawable the artist or script chose, or None."""
+    return config.get_property("guide") if name in plugin_support.GUIDED else None
 
 
 def values_of(config, name):
@@ -64,7 +72,8 @@ def ask(procedure, config, name, session, source):
     dialog.fill_box("advanced-settings", [s.name for s in table if s.advanced])
     dialog.get_label("advanced-title", "Advanced settings", False, False)
     dialog.fill_expander("advanced", "advanced-title", False, "advanced-settings")
-    dialog.fill([s.name for s in table if not s.advanced] + ["advanced"])
+    guide = [plugin_support.GUIDE_ARGUMENT[0]] if name in plugin_support.GUIDED else []
+    dialog.fill([s.name for s in table if not s.advanced] + guide + ["advanced"])
     runner = None
     if name in looks.PROCEDURES:
         pane = PreviewPane(dialog, config, source)

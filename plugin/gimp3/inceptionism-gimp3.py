@@ -28,8 +28,8 @@ BABL_TYPES = {"u8": "u8", "u16": "u16", "f32": "float"}
 OPAQUE_LAYER_TYPES = {Gimp.ImageBaseType.RGB: Gimp.ImageType.RGB_IMAGE,
                       Gimp.ImageBaseType.GRAY: Gimp.ImageType.GRAY_IMAGE}
 # One run of a procedure: its settings name, the dialog's values, the worker session (kept from
-# the dialog's previews), and whether the artist is there to see it.
-Job = namedtuple("Job", "procedure values session interactive")
+# the dialog's previews), whether the artist is there to see it, and the guide drawable or None.
+Job = namedtuple("Job", "procedure values session interactive guide")
 
 
 def run(procedure, run_mode, image, drawables, config, data):
@@ -45,7 +45,8 @@ def run(procedure, run_mode, image, drawables, config, data):
         if interactive and not dialog_widgets.ask(procedure, config, name, session,
                                                   preview_source(name, image, drawables)):
             return procedure.new_return_values(Gimp.PDBStatusType.CANCEL, None)
-        job = Job(name, dialog_widgets.values_of(config, name), session, interactive)
+        job = Job(name, dialog_widgets.values_of(config, name), session, interactive,
+                  dialog_widgets.guide_of(config, name))
         session.check_ready(name, job.values)  # no network file: said at once, not after a wait
         made = RESULTS[plugin_support.destination(name, job.values)](job, image, drawables)
         Gimp.progress_end()
@@ -64,7 +65,8 @@ def run(procedure, run_mode, image, drawables, config, data):
 def work(job, pixels, on_frame=None):
     """(meta, Pixels) from the worker, with GIMP's progress bar following it."""
     Gimp.progress_init(plugin_support.progress_title(job.procedure, job.values, pixels))
-    return job.session.run(job.procedure, job.values, pixels, show_progress, on_frame)
+    guide = read_guide(job.guide) if job.guide is not None else None
+    return job.session.run(job.procedure, job.values, pixels, show_progress, on_frame, guide)
 
 
 def painted_over_source(job, image, drawables):
@@ -183,6 +185,17 @@ def read_pixels(image, source, rect):
     data = source.get_buffer().get(Gegl.Rectangle.new(x, y, width, height), 1.0,
                                    babl_format(channels, dtype), Gegl.AbyssPolicy.CLAMP)
     return plugin_support.Pixels(width, height, channels, dtype, data)
+
+
+def read_guide(drawable):
+    """The guide as 8-bit RGB, read by GEGL shrunk to plugin_support.GUIDE_SIDE at most."""
+    width, height = drawable.get_width(), drawable.get_height()
+    scale = min(1.0, float(plugin_support.GUIDE_SIDE) / max(width, height))
+    small = max(1, int(width * scale)), max(1, int(height * scale))
+    data = drawable.get_buffer().get(Gegl.Rectangle.new(0, 0, *small), scale, "R'G'B' u8",
+                                     Gegl.AbyssPolicy.CLAMP)
+    return plugin_support.Guide(drawable.get_name(),
+                                plugin_support.Pixels(small[0], small[1], 3, "u8", data))
 
 
 def babl_format(channels, dtype):

@@ -25,8 +25,9 @@ def test_gimp_registers_every_procedure_with_the_settings_table_as_arguments(gim
         declared = gimp_run.registered[pdb_name]
         assert declared["menu_label"] == label
         assert declared["menu_paths"] == [plugin_support.MENU_PATH]
+        guide = [plugin_support.GUIDE_ARGUMENT[0]] if name in plugin_support.GUIDED else []
         assert declared["arguments"] == ["run-mode", "image", "drawables"] + [
-            s.name for s in settings.for_procedure(name)]
+            s.name for s in settings.for_procedure(name)] + guide
 
 
 def test_the_artists_words_set_the_engine_settings_as_the_shared_table_says(gimp_run):
@@ -35,6 +36,16 @@ def test_the_artists_words_set_the_engine_settings_as_the_shared_table_says(gimp
     assert (expected["layer"], expected["octaves"], expected["iterations"]) == ("inception4e", 2, 5)
     recipe = assert_recipe(new_layer(gimp_run, "in_words"), "dream", expected)
     assert new_layer(gimp_run, "in_words")["name"] == plugin_support.layer_name(recipe)
+
+
+def test_a_dream_with_a_guide_layer_and_a_mix_records_both_in_its_recipe(gimp_run):
+    layer = new_layer(gimp_run, "guided_mix")
+    recipe = assert_recipe(layer, "dream", dict(FAST["dream"], **{"layer-2": "conv3",
+                                                                   "blend": 0.25}))
+    assert recipe["guide"] == {"layer": "Guide", "width": 40, "height": 30}
+    assert layer["name"] == plugin_support.layer_name(recipe)
+    assert u"conv2 + 25% conv3" in layer["name"]
+    assert_source_untouched(gimp_run, "guided_mix")
 
 
 def test_one_warm_worker_serves_every_run_as_installed_for_artists(gimp_run):

@@ -25,6 +25,7 @@ from gimpenums import (CHANNEL_OP_REPLACE, GRAY, GRAY_IMAGE, GRAYA_IMAGE, INDEXE
 BASE_TYPES = {"rgb": RGB, "gray": GRAY, "indexed": INDEXED}
 LAYER_TYPES = {("rgb", False): RGB_IMAGE, ("rgb", True): RGBA_IMAGE, ("gray", False): GRAY_IMAGE,
                ("gray", True): GRAYA_IMAGE, ("indexed", False): INDEXED_IMAGE}
+GUIDE = "the Guide layer"  # in a case's arguments: the image's Guide layer (a script's guide)
 RUN_MODES = {"interactive": gimpfu.RUN_INTERACTIVE, "noninteractive": gimpfu.RUN_NONINTERACTIVE,
              "last-values": gimpfu.RUN_WITH_LAST_VALS}
 
@@ -71,6 +72,13 @@ def build_image(spec):
         image.insert_layer(group, position=0)
         image.remove_layer(layer)
         image.insert_layer(layer, group, 0)
+    if spec.get("guide"):  # a "Guide" layer below the source, passed where GUIDE stands
+        guide_width, guide_height = spec["guide"]
+        guide = gimp.Layer(image, "Guide", guide_width, guide_height, RGB_IMAGE)
+        guide.get_pixel_rgn(0, 0, guide_width, guide_height, True, False)[:, :] = \
+            pattern(guide_width, guide_height, 3, False)[::-1]
+        guide.flush()
+        image.insert_layer(guide, position=1)
     select(image, spec.get("selection"))
     return image, group if spec.get("target") == "group" else layer
 
@@ -96,6 +104,10 @@ def build_frames(spec):
             image.insert_layer(layer, position=0)
     select(image, spec.get("selection"))
     return image, image.layers[0]
+
+
+def guide_layer(image):
+    return [layer for layer in image.layers if layer.name == "Guide"][0]
 
 
 def select(image, selection):
@@ -169,7 +181,8 @@ def run_case(plugin, case):
     steps_before = len(gimp.stub_undo_steps(image))
     source_before = gimp.stub_pixels(drawable)
     images_before = set(known.ID for known in gimp.image_list())
-    arguments = [utf8(value) for value in case.get("arguments", [])]
+    arguments = [guide_layer(image) if value == GUIDE else utf8(value)
+                 for value in case.get("arguments", [])]
     gimp.stub_call(case["procedure"], RUN_MODES[case["run_mode"]], image, drawable, *arguments)
     sys.argv = [plugin, "-gimp", "-run"]
     runpy.run_path(plugin, run_name="__main__")

@@ -20,6 +20,7 @@ DRIVER = os.path.join(HERE, "drive.py")
 PLUGIN_FILE = "inceptionism-gimp2.py"
 LIB_FOLDER = "inceptionism-gimp2-lib"
 RUN_TIMEOUT_S = 600
+GUIDE = "the Guide layer"  # drive.py's GUIDE: a case's guide argument is its Guide layer
 ENGINE_COMMAND = ["env", "PYTHONPATH=" + os.path.join(REPO, "core"), sys.executable, "-m",
                   "inceptionism.worker"]
 
@@ -119,13 +120,16 @@ def interactive(procedure, image, values):
 
 
 def pdb_arguments(procedure, values):
-    """What a script passes after image and drawable: table order, an option's index, 0/1."""
+    """What a script passes after image and drawable: table order, an option's index, 0/1; then
+    a Dream's guide: None, or GUIDE (drive.py passes the image's Guide layer)."""
     arguments = []
     for setting in settings.for_procedure(procedure):
         value = values.get(setting.name, setting.default)
         if setting.kind == "choice":
             value = [nick for nick, _ in setting.choices].index(value)
         arguments.append(int(value) if setting.kind == "bool" else value)
+    if procedure in plugin_support.GUIDED:
+        arguments.append(values.get(plugin_support.GUIDE_ARGUMENT[0]))
     return arguments
 
 

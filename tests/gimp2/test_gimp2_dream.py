@@ -49,6 +49,9 @@ DREAMED = {
     "inside_a_group": noninteractive({"group": True}),
     # the artist picks words only: the dialog's Look follows them to "My own"
     "in_words": interactive({}, {"depth": "animals", "detail": "fine", "strength": "subtle"}),
+    # a script passes a guide layer and a mix of two layers
+    "guided_mix": noninteractive({"guide": [40, 30]}, dict(FAST, guide=gimp2_run.GUIDE, **{
+        "layer-2": "conv3", "blend": 0.25})),
 }
 BROKEN_WORKER = ["/nonexistent/inceptionism-venv/bin/python", "-m", "inceptionism.worker"]
 REFUSED = {
@@ -157,6 +160,14 @@ def test_the_recipe_parasite_says_how_the_layer_was_made(runs, name):
     assert recipe["settings"] == settings.validate("dream", FAST)  # the words describe FAST
     assert recipe["random_weights"] is True
     assert layer["name"] == plugin_support.layer_name(recipe)
+
+
+def test_a_guide_layer_and_a_mix_are_recorded_in_the_recipe(runs):
+    layer = new_layer(runs["guided_mix"])
+    recipe = json.loads(layer["recipe"])
+    assert recipe["guide"] == {"layer": "Guide", "width": 40, "height": 30}
+    assert (recipe["settings"]["layer-2"], recipe["settings"]["blend"]) == ("conv3", 0.25)
+    assert layer["name"] == plugin_support.layer_name(recipe) and "25% conv3" in layer["name"]
 
 
 @pytest.mark.parametrize("name", sorted(DREAMED))

@@ -10,9 +10,9 @@ import gimp2_run
 pytestmark = pytest.mark.py27
 
 # gimpfu's PF_* and GIMP's PDB type numbers
-PF_IMAGE, PF_DRAWABLE, PF_STRING = 13, 16, 4
+PF_IMAGE, PF_LAYER, PF_DRAWABLE, PF_STRING = 13, 14, 16, 4
 PF_TOGGLE, PF_SLIDER, PF_SPINNER, PF_OPTION = 1000, 1001, 1002, 1013
-PDB_INT32, PDB_FLOAT, PDB_STRING = 0, 3, 4
+PDB_INT32, PDB_FLOAT, PDB_STRING, PDB_LAYER = 0, 3, 4, 14
 PF_TYPES = {"choice": PF_OPTION, "int": PF_SPINNER, "float": PF_SLIDER, "bool": PF_TOGGLE,
             "string": PF_STRING}
 PDB_TYPES = {"choice": PDB_INT32, "int": PDB_INT32, "float": PDB_FLOAT, "bool": PDB_INT32,
@@ -48,8 +48,9 @@ def test_image_and_drawable_come_first_then_one_parameter_per_setting(gimp2, nam
     params = gimp2.registrations[name]["params"]
     assert [p[:2] for p in params[:2]] == [[PF_IMAGE, "image"], [PF_DRAWABLE, "drawable"]]
     table = settings.for_procedure(procedure)
+    guide = [(PF_LAYER,) + plugin_support.GUIDE_ARGUMENT[:2]] if procedure == "dream" else []
     assert [(p[0], p[1], p[2]) for p in params[2:]] == [
-        (PF_TYPES[s.kind], s.name, s.label) for s in table]
+        (PF_TYPES[s.kind], s.name, s.label) for s in table] + guide
 
 
 @pytest.mark.parametrize("name, procedure", procedures())
@@ -80,8 +81,9 @@ def test_the_dream_dialog_leads_with_the_classic_look_in_words(gimp2):
 def test_gimp_installs_run_mode_first_and_the_pdb_types(installed, name, procedure):
     params = installed[name]["params"]
     assert params[0][:2] == [PDB_INT32, "run-mode"]
+    guide = [PDB_LAYER] if procedure == "dream" else []  # a Dream's optional guide layer
     assert [p[0] for p in params[3:]] == [PDB_TYPES[s.kind]
-                                          for s in settings.for_procedure(procedure)]
+                                          for s in settings.for_procedure(procedure)] + guide
 
 
 @pytest.mark.parametrize("name", sorted(plugin_support.PROCEDURES))

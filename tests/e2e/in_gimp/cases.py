@@ -211,6 +211,18 @@ def case_animation_sizes():
     return animation(count=3, sizes={2: (40, 30)})
 
 
+def case_guided_mix():
+    """A "Guide" layer (the pattern turned round) beside the source, given as the guide; the
+    drawables and object-valued arguments come back separately from the JSON settings."""
+    image, drawables = new_image()
+    guide = Gimp.Layer.new(image, "Guide", 40, 30, Gimp.ImageType.RGB_IMAGE, 100.0,
+                           Gimp.LayerMode.NORMAL)
+    guide.get_buffer().set(Gegl.Rectangle.new(0, 0, 40, 30), "R'G'B' u8",
+                           pattern(40, 30, 3, False)[::-1])
+    image.insert_layer(guide, None, 1)
+    return image, drawables, {"guide": guide}
+
+
 # (case, procedure, its own settings), run in this order; the fast settings come from the host.
 CASES = [(case, "dream", {}) for case in (
     case_whole, case_rectangle, case_feathered_ellipse, case_offsets, case_transparency,
@@ -220,6 +232,7 @@ CASES = [(case, "dream", {}) for case in (
     (case_in_words, "dream", {"depth": "animals", "detail": "fine", "strength": "subtle",
                               "layer": None, "octaves": None, "iterations": None,
                               "step-size": None}),
+    (case_guided_mix, "dream", {"layer-2": "conv3", "blend": 0.25}),
     (case_visualize_noise, "visualize", {"start": "noise"}),
     (case_visualize_noise_gray, "visualize", {"start": "noise"}),
     (case_visualize_noise_indexed, "visualize", {"start": "noise"}),
@@ -339,13 +352,15 @@ def run_case(case, procedure, values):
     with open(TRACE, "a") as trace:
         trace.write("case %s\n" % name)
     images_before = set(image.get_id() for image in Gimp.get_images())
-    image, drawables = case()
+    made = case()
+    image, drawables = made[:2]
+    objects = made[2] if len(made) > 2 else {}  # arguments JSON cannot carry (a guide layer)
     drawable = drawables[0]
     source_format = exact_format(image, drawable)
     before = dump_drawable(name + "-before.raw", drawable, source_format)
     layers_before = layer_tree(image)
     started = time.time()
-    status, message, returned = call(procedure, image, drawables, values)
+    status, message, returned = call(procedure, image, drawables, dict(values, **objects))
     seconds = time.time() - started
     layers_after = layer_tree(image)
     known = set(row["id"] for row in layers_before)

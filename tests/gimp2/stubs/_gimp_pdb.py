@@ -148,6 +148,8 @@ _PDB_TYPE_KINDS = {_enums.PDB_INT32: KIND_INT, _enums.PDB_INT16: KIND_INT,
 def passed_value(value, definition):
     """What the PDB hands a plug-in for a value of a declared (type, name, ...) (ints stay ints)."""
     pdb_type, name = definition[0], definition[1]
+    if value is None and _PDB_TYPE_KINDS[pdb_type] in (KIND_DRAWABLE, KIND_ITEM):
+        return None  # no item: GIMP passes ID -1, which pygimp_param_to_tuple makes None
     try:
         check_pdb_value(value, _PDB_TYPE_KINDS[pdb_type])
     except TypeError:

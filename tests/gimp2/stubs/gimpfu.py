@@ -222,6 +222,8 @@ def _widget_value(entry, value):
         return float(str(value))
     if kind in (PF_STRING, PF_TEXT):
         return str(value)
+    if kind in (PF_LAYER, PF_DRAWABLE):
+        return value  # gimpui's selector: the chosen item, None while none is set
     raise error("the stub's dialog has no widget for PF type %d" % kind)
 
 
