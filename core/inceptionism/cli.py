@@ -98,6 +98,16 @@ def build_parser():
     _add_engine_options(animate)
     cluster.add_options(animate, chunks=True)
     animate.set_defaults(run=run_animate)
+    channels = commands.add_parser(
+        "channels", help="a gallery of what each channel of a layer paints",
+        description="Write OUT: a small picture of what each channel of --layer paints, labelled "
+                    "with its channel number (for --layer LAYER:CHANNEL or --channel). Made once "
+                    "per network and layer, then kept in the data folder; a cancelled build "
+                    "resumes. Random weights paint noise.")
+    channels.add_argument("output", metavar="OUT", help="the gallery picture to write")
+    channels.add_argument("--layer", required=True, help="the layer, e.g. inception4c")
+    _add_engine_options(channels)
+    channels.set_defaults(run=run_channels)
 
     layers = commands.add_parser("layers", help="list the networks and their layers")
     layers.add_argument("--model", choices=catalogue.model_names(), help="only this network")
@@ -385,6 +395,20 @@ def _write_mp4(path, frames, frame_ms):
     for frame in frames:
         writer.add(frame)
     writer.close()
+
+
+def run_channels(args):
+    try:
+        model = catalogue.find_layer(args.layer)[0]
+    except ValueError as exc:
+        raise InceptionismError("bad-settings", "%s." % (exc,))
+    with _ProgressBar() as bar:
+        sheet, meta = _engine(args, {"model": model}).gallery(model, args.layer,
+                                                               progress=bar.update)
+    _write(args.output, sheet)
+    _done(args.output, meta, "%s, %d channels" % (args.layer, meta["channels"]))
+    return 0
+
 
 
 def _engine(args, values):

@@ -11,8 +11,8 @@ import time
 import numpy as np
 import torch
 
-from . import (__version__, animate, catalogue, classes, dream, images, looks, models,
-               protocol, visualize, zoom)
+from . import (__version__, animate, catalogue, classes, dream, gallery, images, looks,
+               models, objectives, protocol, visualize, zoom)
 from .errors import InceptionismError
 
 # A guide picture is looked at about as large as the networks were trained to see.
@@ -180,6 +180,28 @@ class Engine(object):
             dreamed = images.preserve_colors(image, dreamed)
         result = images.from_working(dreamed, source)
         return result if plane is None else images.blend(pixels, result, plane)
+
+    def gallery(self, model, layer, progress=None, should_stop=None):
+        """(the layer's channel gallery as 8-bit RGB, meta): a labelled picture of what each
+        channel paints, made once per machine, network, weights and layer and kept in the data
+        folder (gallery.py); meta's "cell" [width, height], "columns" and "channels" say where
+        channel c sits."""
+        started = time.monotonic()
+        try:
+            catalogue.layer_of(model, layer)
+        except (KeyError, ValueError) as exc:
+            raise InceptionismError("bad-settings", "%s." % (exc,))
+        weights = "random" if self.random_weights else os.path.basename(
+            models.weights_path(model, self.weights.get(model)))
+        network = self.network(model, [layer])
+        tiles = gallery.pictures(network, layer, gallery.cache_dir(model, layer, weights),
+                                 progress, should_stop)
+        sheet, cell = gallery.grid(tiles)
+        return sheet, {"model": model, "layer": layer, "channels": len(tiles), "cell": list(cell),
+                       "columns": min(gallery.COLUMNS, len(tiles)), "tile": gallery.TILE,
+                       "engine_version": __version__, "random_weights": self.random_weights,
+                       "device": str(self.device),
+                       "seconds": round(time.monotonic() - started, 3)}
 
     def _dream(self, image, values, plane, guide, progress, should_stop):
         """(the dreamed [1, 3, H, W] tensor on the CPU, the device that made it, its speed).

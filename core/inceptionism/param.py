@@ -44,11 +44,13 @@ def _frequency_scale(height, width, decay_power, device):
 
 
 def fourier_image(height, width, decay_power=1.0, sd=0.01, start=None, generator=None,
-                  device="cpu"):
-    """A decorrelated, 1/f-scaled Fourier parametrisation, from noise or from `start` [1,3,H,W]."""
+                  device="cpu", batch=1):
+    """A decorrelated, 1/f-scaled Fourier parametrisation, from noise or from `start` [1,3,H,W];
+    from noise, batch pictures at once ([batch, 3, H, W])."""
     scale = _frequency_scale(height, width, decay_power, device)
     if start is None:
-        spectrum = torch.randn((1, 3, height, width // 2 + 1, 2), generator=generator).to(device) * sd
+        spectrum = torch.randn((batch, 3, height, width // 2 + 1, 2),
+                               generator=generator).to(device) * sd
     else:
         spectrum = torch.view_as_real(torch.fft.rfft2(_rgb_to_decorrelated(start), norm="ortho") / scale)
     spectrum = spectrum.clone().requires_grad_(True)

@@ -305,6 +305,16 @@ def layers_text(values):
     return u"%s + %d%% %s" % (values["layer"], round(100 * values["blend"]), second)
 
 
+def gallery_channel_at(x, y, meta):
+    """The channel whose cell of a channel gallery (meta: its "cell" [width, height], "columns"
+    and "channels") holds the pixel (x, y), or None outside every cell."""
+    (width, height), columns = meta["cell"], meta["columns"]
+    column, row = int(x) // width, int(y) // height
+    channel = row * columns + column
+    inside = x >= 0 and y >= 0 and column < columns
+    return channel if inside and channel < meta["channels"] else None
+
+
 def frame_layer_name(index, frame_ms):
     """u"Frame 1 (80ms) (replace)" for frame index 0: GIF export reads each frame's delay and
     disposal from its layer's name."""

@@ -26,7 +26,7 @@ def visualize(network, objective, size, steps, prior_strength=1.0, seed=0, start
         if should_stop is not None and should_stop():
             raise Cancelled()
         optimiser.zero_grad()
-        seen = _at_least(robust(render()), network.min_size)
+        seen = at_least(robust(render()), network.min_size)
         (-objective(network(network.normalise(seen)))).backward()
         optimiser.step()
         if progress is not None:
@@ -35,7 +35,8 @@ def visualize(network, objective, size, steps, prior_strength=1.0, seed=0, start
         return render()
 
 
-def _at_least(image, minimum):
+def at_least(image, minimum):
+    """image enlarged, if needed, to the network's smallest side."""
     height, width = image.shape[-2:]
     if min(height, width) >= minimum:
         return image

@@ -340,8 +340,19 @@ def animate(session, request, payload):
     return result_frame("animate", values, meta, last[0])
 
 
+def channel_gallery(session, request, payload):
+    """The labelled channel gallery of request's "model" and "layer" (built once, then kept)."""
+    model, layer = request.get("model"), request.get("layer")
+    sheet, meta = session.engine.gallery(model, layer, progress=session.progress,
+                                         should_stop=session.should_stop)
+    header, data = image_frame(sheet)
+    return dict(header, type="result", meta=dict(meta, procedure="gallery",
+                                                 version=__version__)), data
+
+
 REQUESTS = {"ping": ping, "layers": layers, "dream": dream, "preview": preview,
-            "visualize": visualize, "zoom": zoom, "animate": animate}
+            "visualize": visualize, "zoom": zoom, "animate": animate,
+            "gallery": channel_gallery}
 
 
 def decode_image(request, payload, session=None):
