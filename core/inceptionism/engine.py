@@ -181,11 +181,11 @@ class Engine(object):
         result = images.from_working(dreamed, source)
         return result if plane is None else images.blend(pixels, result, plane)
 
-    def gallery(self, model, layer, progress=None, should_stop=None):
+    def gallery(self, model, layer, progress=None, should_stop=None, build=True):
         """(the layer's channel gallery as 8-bit RGB, meta): a labelled picture of what each
         channel paints, made once per machine, network, weights and layer and kept in the data
         folder (gallery.py); meta's "cell" [width, height], "columns" and "channels" say where
-        channel c sits."""
+        channel c sits. With build False, (None, {"kept": False}) unless it is kept."""
         started = time.monotonic()
         try:
             catalogue.layer_of(model, layer)
@@ -195,9 +195,12 @@ class Engine(object):
             models.weights_path(model, self.weights.get(model)))
         network = self.network(model, [layer])
         tiles = gallery.pictures(network, layer, gallery.cache_dir(model, layer, weights),
-                                 progress, should_stop)
+                                 progress, should_stop, build=build)
+        if tiles is None:
+            return None, {"model": model, "layer": layer, "kept": False}
         sheet, cell = gallery.grid(tiles)
-        return sheet, {"model": model, "layer": layer, "channels": len(tiles), "cell": list(cell),
+        return sheet, {"model": model, "layer": layer, "kept": True, "channels": len(tiles),
+                       "cell": list(cell),
                        "columns": min(gallery.COLUMNS, len(tiles)), "tile": gallery.TILE,
                        "engine_version": __version__, "random_weights": self.random_weights,
                        "device": str(self.device),

@@ -31,14 +31,18 @@ def cache_dir(model, layer, weights, tile=TILE, steps=STEPS):
 
 
 def pictures(network, layer, folder, progress=None, should_stop=None, tile=TILE, steps=STEPS,
-             batch=BATCH, seed=0):
+             batch=BATCH, seed=0, build=True):
     """[C, tile, tile, 3] uint8: channel c's picture at index c, from folder where a batch was
-    already made, else optimised and written there (a cancel keeps the batches done)."""
+    already made, else optimised and written there (a cancel keeps the batches done). With
+    build False, None unless every batch is kept."""
     count = network.channels[layer]
     starts = list(range(0, count, batch))
+    paths_ = [os.path.join(folder, "channels-%04d-%04d.npy" % (start, min(count, start + batch)))
+              for start in starts]
+    if not build and not all(os.path.exists(path) for path in paths_):
+        return None
     done = []
-    for number, start in enumerate(starts):
-        path = os.path.join(folder, "channels-%04d-%04d.npy" % (start, min(count, start + batch)))
+    for number, (start, path) in enumerate(zip(starts, paths_)):
         if not os.path.exists(path):
             chunk = _optimise(network, layer, list(range(start, min(count, start + batch))),
                               tile, steps, seed + start, _batch_progress(progress, number,

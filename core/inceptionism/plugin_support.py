@@ -212,6 +212,13 @@ class Session(object):
         preview.remember_speed(meta)
         return meta, result
 
+    def gallery(self, model, layer, on_progress=None, build=True):
+        """(meta, 8-bit RGB Pixels) of the layer's labelled channel gallery, which the engine
+        builds once and keeps (a cancelled build resumes); with build False, (meta, None) when
+        it is not kept yet."""
+        message = {"type": "gallery", "model": model, "layer": layer, "build": build}
+        return self._request(message, None, on_progress, None)
+
     def cancel(self):
         """Stop what runs now and return at once: a request is cancelled (the worker stays), an
         engine still starting is stopped (its start raises Cancelled)."""
@@ -241,7 +248,7 @@ class Session(object):
                 self.worker = self._started_worker()
             header, data = self.worker.request(message, payload, _progress_to(on_progress),
                                                on_frame=_frames_to(on_frame))
-            return header["meta"], _result_pixels(header, data)
+            return header["meta"], _result_pixels(header, data) if "image" in header else None
         except errors.InceptionismError as exc:
             if exc.code in _CLIENT_SIDE:
                 _log_failure(self.config["log"], message["type"], exc)

@@ -9,7 +9,7 @@ still starting. Standard library only, Python 2.7 compatible.
 """
 import threading
 
-from . import errors, paths, plugin_support, preview
+from . import errors, paths, plugin_support, preview, settings
 
 
 class PreviewRunner(object):
@@ -49,6 +49,43 @@ class PreviewRunner(object):
                 self.session.config["log"])
         if problem is not None:
             self.view.show_status(self._words(problem))
+
+    def gallery(self, build=True):
+        """The channel gallery of the dialog's network and layer, shown with view.show_gallery
+        (Pixels, meta): the engine builds it once in the background, with progress; cancel()
+        stops a build, which a later call resumes. build False: only a kept one, at once."""
+        if self.thread is not None or self.closed:
+            return
+        self.thread = threading.Thread(target=self._gallery_work, args=(self.view.values(), build))
+        self.thread.daemon = True
+        self.thread.start()
+
+    def cancel(self):
+        """Stop what runs now (a gallery build keeps the pictures already made)."""
+        if self.thread is not None:
+            self.session.cancel()
+
+    def _gallery_work(self, values, build):
+        values = settings.validate("dream", values)  # the network and layer settled
+
+        def told(fraction, text):
+            self._post(self.view.show_status, u"Channel gallery of %s: %d%%, %s"
+                       % (values["layer"], round(100 * fraction), text))
+        try:
+            meta, sheet = self.session.gallery(values["model"], values["layer"], told, build)
+            self._post(self._gallery_shown, sheet, meta)
+        except errors.Cancelled:
+            self._post(self._ended, u"Channel gallery stopped: the pictures made are kept.")
+        except Exception as exc:
+            self._post(self._failed, exc)
+
+    def _gallery_shown(self, sheet, meta):
+        if sheet is not None:
+            self.view.show_gallery(sheet, meta)
+            paths.append_log(u"plug-in: channel gallery of %s shown (%d channels)\n" % (
+                meta["layer"], meta["channels"]), self.session.config["log"])
+        self._ended(u"Channel gallery of %s: click a picture to dream with its channel"
+                    % meta["layer"] if sheet is not None else u"")
 
     def stop(self):
         """The dialog closes: cancel what runs, at once (the thread is left to end by itself)."""

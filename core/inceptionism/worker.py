@@ -341,11 +341,13 @@ def animate(session, request, payload):
 
 
 def channel_gallery(session, request, payload):
-    """The labelled channel gallery of request's "model" and "layer" (built once, then kept)."""
+    """The labelled channel gallery of request's "model" and "layer" (built once, then kept;
+    with "build" false, only a kept one: else a result without an image)."""
     model, layer = request.get("model"), request.get("layer")
     sheet, meta = session.engine.gallery(model, layer, progress=session.progress,
-                                         should_stop=session.should_stop)
-    header, data = image_frame(sheet)
+                                         should_stop=session.should_stop,
+                                         build=request.get("build", True) is not False)
+    header, data = image_frame(sheet) if sheet is not None else ({}, b"")
     return dict(header, type="result", meta=dict(meta, procedure="gallery",
                                                  version=__version__)), data
 

@@ -18,6 +18,7 @@ from inceptionism.preview_runner import PreviewRunner  # noqa: E402
 
 SLIDER_LIMIT = 10000  # numbers with a wider range (the seed) get a plain entry, not a slider
 MESSAGE_CHARS = 60  # the preview's words wrap at this width, so the dialog never outgrows a screen
+GALLERY_WIDTH, GALLERY_HEIGHT = 420, 200  # the channel gallery's scrolled window
 
 
 # Setting kind -> how a procedure declares it (the dialog then shows it as GIMP's widget).
@@ -80,7 +81,10 @@ def ask(procedure, config, name, session, source):
         runner = PreviewRunner(session, pane, GLib.idle_add, pane.pixels,
                                source[1][2:] if source else None)
         pane.button.connect("clicked", lambda _button: runner.refresh())
+        pane.gallery_button.connect("clicked", lambda _button: runner.gallery())
+        pane.stop_button.connect("clicked", lambda _button: runner.cancel())
         GLib.idle_add(lambda: runner.start() and False)  # as soon as the dialog is up
+        show_kept_gallery(runner)
     keep_in_step(procedure, config, name, runner)
     accepted = dialog.run()
     if runner is not None:
@@ -119,6 +123,19 @@ def keep_in_step(procedure, config, name, runner):
     config.connect("notify", lambda _config, spec: update([spec.get_name()]))
 
 
+def show_kept_gallery(runner):
+    """Once the first preview is done, the layer's channel gallery appears by itself where the
+    engine already keeps one (building one waits for the artist's Show channels)."""
+    def attempt():
+        if runner.closed:
+            return False
+        if runner.thread is not None:
+            return True  # the preview is still under way: look again in a second
+        runner.gallery(build=False)
+        return False
+    GLib.timeout_add(1000, attempt)
+
+
 class PreviewPane(object):
     """What the preview runner shows: the small dream, a wrapped status line, the estimate, a
     Preview button; the dialog's Dream button is greyed out while the dream cannot run."""
@@ -133,10 +150,47 @@ class PreviewPane(object):
         self.button = Gtk.Button.new_with_mnemonic("_Preview")
         self.button.set_sensitive(source is not None)
         self.box = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=4)
-        for widget in (self.picture, self.status, self.estimate, self.button):
+        for widget in (self.picture, self.status, self.estimate, self.button,
+                       self._gallery_widgets()):
             self.box.pack_start(widget, False, False, 0)
         dialog.get_content_area().pack_start(self.box, False, False, 6)
         self.box.show_all()
+
+    def _gallery_widgets(self):
+        """The channel gallery: Show channels, Stop, and the pictures, one click each."""
+        self.gallery_meta = None
+        self.gallery_picture = Gtk.Image()
+        events = Gtk.EventBox()
+        events.add(self.gallery_picture)
+        events.connect("button-press-event", self._picked)
+        scroller = Gtk.ScrolledWindow()
+        scroller.set_min_content_height(GALLERY_HEIGHT)
+        scroller.set_min_content_width(GALLERY_WIDTH)
+        scroller.add(events)
+        self.gallery_button = Gtk.Button.new_with_mnemonic("Show _channels")
+        self.stop_button = Gtk.Button.new_with_mnemonic("_Stop")
+        buttons = Gtk.Box(orientation=Gtk.Orientation.HORIZONTAL, spacing=4)
+        for button in (self.gallery_button, self.stop_button):
+            buttons.pack_start(button, False, False, 0)
+        inside = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=4)
+        inside.pack_start(buttons, False, False, 0)
+        inside.pack_start(scroller, True, True, 0)
+        self.expander = Gtk.Expander(label="Channel gallery: pick a channel of the layer by eye")
+        self.expander.add(inside)
+        return self.expander
+
+    def show_gallery(self, sheet, meta):
+        self.gallery_meta = meta
+        self.gallery_picture.set_from_pixbuf(pixbuf_of(sheet))
+        self.expander.set_expanded(True)
+
+    def _picked(self, _widget, event):
+        channel = self.gallery_meta and plugin_support.gallery_channel_at(event.x, event.y,
+                                                                          self.gallery_meta)
+        if channel is not None:
+            self.config.set_property("channel", channel)
+            self.show_status("Channel %d of %s chosen (Advanced \u25b8 Channel; -1: all)"
+                             % (channel, self.gallery_meta["layer"]))
 
     def values(self):
         return values_of(self.config, "dream")

@@ -35,6 +35,16 @@ class FakeEngine(object):
         echoed = pixels if guide is None else guide  # a guide comes back, to show it arrived
         return echoed, {"random_weights": True, "device": "cpu", "seconds": steps * step_s}
 
+    def gallery(self, model, layer, progress=None, should_stop=None, build=True):
+        """A 2 x 2 gallery of one 2-pixel channel; kept only after a build (FAKE_GALLERY_KEPT)."""
+        if not build and not os.environ.get("FAKE_GALLERY_KEPT"):
+            return None, {"model": model, "layer": layer, "kept": False}
+        if build:
+            progress(0.5, "batch 1 of 2", None)
+        sheet = __import__("numpy").full((2, 2, 3), 7, "uint8")
+        return sheet, {"model": model, "layer": layer, "kept": True, "channels": 1,
+                       "columns": 1, "cell": [2, 2]}
+
     def preview(self, pixels, settings, side, progress=None, should_stop=None):
         """The dream's echo (the tests send pictures already small and 8-bit RGB)."""
         return self.dream(pixels, settings, progress=progress, should_stop=should_stop)

@@ -111,3 +111,32 @@ def test_closing_the_dialog_while_the_engine_starts_returns_at_once(tmp_path, wo
     run_main_loop(main_loop, runner)
     assert len(view.calls) == shown  # nothing is shown in a dialog that is gone
     session.close()
+
+
+@pytest.mark.parametrize("kept", [False, True])
+def test_a_kept_channel_gallery_is_shown_at_once_and_none_is_built_unasked(tmp_path, worker_env,
+                                                                           monkeypatch, kept):
+    if kept:
+        monkeypatch.setenv("FAKE_GALLERY_KEPT", "1")
+    session, view, main_loop, runner = dialog(tmp_path, fake_command())
+    runner.gallery(build=False)
+    run_main_loop(main_loop, runner)
+    shown = [call for call in view.calls if call[0] == "show_gallery"]
+    assert len(shown) == int(kept)
+    assert not [call for call in view.calls if "%" in u"".join(map(type(u""), call[1:]))]
+    session.close()
+
+
+def test_a_channel_gallery_is_built_with_progress_and_shown(tmp_path, worker_env):
+    session, view, main_loop, runner = dialog(tmp_path, fake_command())
+    runner.gallery()
+    run_main_loop(main_loop, runner)
+    sheet, meta = view.last("show_gallery")
+    assert sheet == plugin_support.Pixels(2, 2, 3, "u8", b"\x07" * 12)
+    assert (meta["layer"], meta["channels"], meta["cell"]) == ("inception4c", 1, [2, 2])
+    statuses = [call[1] for call in view.calls if call[0] == "show_status"]
+    assert u"Channel gallery of inception4c: 50%, batch 1 of 2" in statuses
+    assert statuses[-1].startswith(u"Channel gallery of inception4c: click a picture")
+    with io.open(os.path.join(str(tmp_path), "inceptionism.log"), encoding="utf-8") as handle:
+        assert "channel gallery of inception4c shown (1 channels)" in handle.read()
+    session.close()
