@@ -1,7 +1,8 @@
 """An engine with the real Engine's interface that echoes the pixels back, for worker tests.
 
-A guide sent with a dream is echoed instead of the pixels. It chatters on stdout like torch and C libraries do, takes `iterations` steps; FAKE_STEP_S (seconds per step) makes it slow enough to cancel or
-to hang, FAKE_FAILURE (an error code, "bug" or "memory") makes it fail after its first step,
+A guide sent with a dream is echoed instead of the pixels. It chatters on stdout like torch and C
+libraries do, takes `iterations` steps; FAKE_STEP_S (seconds per step) makes it slow enough to
+cancel or to hang, FAKE_FAILURE (an error code, "bug" or "memory") makes it fail after its first step,
 FAKE_WEIGHTS=missing makes its hello say that no network file is installed.
 """
 import os
