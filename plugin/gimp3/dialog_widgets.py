@@ -18,7 +18,7 @@ from inceptionism.preview_runner import PreviewRunner  # noqa: E402
 
 SLIDER_LIMIT = 10000  # numbers with a wider range (the seed) get a plain entry, not a slider
 MESSAGE_CHARS = 60  # the preview's words wrap at this width, so the dialog never outgrows a screen
-GALLERY_WIDTH, GALLERY_HEIGHT = 420, 200  # the channel gallery's scrolled window
+GALLERY_WIDTH, GALLERY_HEIGHT = 420, 152  # the channel gallery's scrolled window (2 rows)
 
 
 # Setting kind -> how a procedure declares it (the dialog then shows it as GIMP's widget).
@@ -150,14 +150,20 @@ class PreviewPane(object):
         self.button = Gtk.Button.new_with_mnemonic("_Preview")
         self.button.set_sensitive(source is not None)
         self.box = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=4)
-        for widget in (self.picture, self.status, self.estimate, self.button,
+        self.gallery_button = Gtk.Button.new_with_mnemonic("Show _channels")
+        self.stop_button = Gtk.Button.new_with_mnemonic("_Stop")
+        buttons = Gtk.Box(orientation=Gtk.Orientation.HORIZONTAL, spacing=4)
+        for button in (self.button, self.gallery_button, self.stop_button):
+            buttons.pack_start(button, button is self.button, True, 0)
+        for widget in (self.picture, self.status, self.estimate, buttons,
                        self._gallery_widgets()):
             self.box.pack_start(widget, False, False, 0)
         dialog.get_content_area().pack_start(self.box, False, False, 6)
         self.box.show_all()
 
     def _gallery_widgets(self):
-        """The channel gallery: Show channels, Stop, and the pictures, one click each."""
+        """The channel gallery's pictures, one click each (Show channels and Stop sit beside
+        Preview), folded away until there is one to show: the dialog stays within a screen."""
         self.gallery_meta = None
         self.gallery_picture = Gtk.Image()
         events = Gtk.EventBox()
@@ -167,16 +173,8 @@ class PreviewPane(object):
         scroller.set_min_content_height(GALLERY_HEIGHT)
         scroller.set_min_content_width(GALLERY_WIDTH)
         scroller.add(events)
-        self.gallery_button = Gtk.Button.new_with_mnemonic("Show _channels")
-        self.stop_button = Gtk.Button.new_with_mnemonic("_Stop")
-        buttons = Gtk.Box(orientation=Gtk.Orientation.HORIZONTAL, spacing=4)
-        for button in (self.gallery_button, self.stop_button):
-            buttons.pack_start(button, False, False, 0)
-        inside = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=4)
-        inside.pack_start(buttons, False, False, 0)
-        inside.pack_start(scroller, True, True, 0)
         self.expander = Gtk.Expander(label="Channel gallery: pick a channel of the layer by eye")
-        self.expander.add(inside)
+        self.expander.add(scroller)
         return self.expander
 
     def show_gallery(self, sheet, meta):
