@@ -172,20 +172,17 @@ class Session(object):
         message["frames"] = given
         if mask is not None:
             message["mask"] = _description(mask)
-                                                         mask.dtype)
             data.append(mask.data)  # the mask follows the frames
         first = first._replace(data=b"".join(data))
 
         def arrived(index, pixels):
-            if index + given < count:
-                following = read_frame(index + given)
-                self.worker.stream({"type": "frame", "index": index + given, "image":
-                                    protocol.image_description(following.width, following.height,
-                                                               following.channels,
-                                                               following.dtype)},
-                                   following.data)
+            # The dreamed frame is kept first: sending the next one fails if the worker just died.
             if on_frame is not None:
                 on_frame(index, pixels)
+            if index + given < count:
+                following = read_frame(index + given)
+                self.worker.stream({"type": "frame", "index": index + given,
+                                    "image": _description(following)}, following.data)
         return self._request(message, first, on_progress, arrived)
 
     def animate_layers(self, settings, frames, read_frame, mask, on_progress, on_frame, made):

@@ -90,3 +90,26 @@ def test_a_worker_with_a_cluster_spreads_the_frames_and_sends_them_back_in_order
     assert "Ray cluster" in meta["device"] and meta["frames"] == 5
     assert [pixels.data for _, pixels in spread] != [frame(k).data for k in range(5)]
     assert len(alone) == 5
+
+
+def test_a_frame_that_arrived_is_kept_when_the_worker_dies_right_after_it(tmp_path,
+                                                                           monkeypatch):
+    """dying_worker.py exits right after sending the second dreamed frame; reading the next
+    source frame waits until it is gone, so sending that frame fails: the frame that did
+    arrive must still reach on_frame (the new image keeps it) before the failure is raised."""
+    monkeypatch.setenv("INCEPTIONISM_HOME", str(tmp_path))
+    monkeypatch.setenv("INCEPTIONISM_RANDOM_WEIGHTS", "1")
+    monkeypatch.setenv("PYTHONPATH", CORE)
+    dying = os.path.join(HERE, "..", "e2e", "dying_worker.py")
+    done = []
+    with plugin_support.Session({"command": [sys.executable, dying, "--device", "cpu"],
+                                 "log": str(tmp_path / "log.txt")}) as session:
+        def read_frame(index):
+            if index == 2:  # asked for when the second dreamed frame arrives
+                session.worker.process.wait()
+            return frame(index)
+        with pytest.raises(errors.InceptionismError) as failure:
+            session.animate(dict(LIGHT, flicker="free"), 4, read_frame,
+                            on_frame=lambda index, pixels: done.append(index))
+    assert failure.value.code == "worker-crashed"
+    assert done == [0, 1]
