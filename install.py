@@ -58,14 +58,16 @@ INSTALL = "python3 install.py"  # how messages tell the user to run this again
 # The stdlib-only modules the plug-ins import, copied beside them with manifest.json.
 PLUGIN_MODULES = inceptionism.PLUGIN_SIDE
 # source: in this checkout; script and lib: below the GIMP folder's plug-ins/; helpers: files of
-# the front end's own copied beside its script.
+# the front end's own, copied into its lib folder (on the script's import path; GIMP 3's lib is
+# the script's own folder, and GIMP 2.10 would take a script-like file in plug-ins/ for a plug-in).
 FrontEnd = namedtuple("FrontEnd", "title source script lib helpers")
 FRONT_ENDS = {
     "gimp3": FrontEnd("GIMP 3", "plugin/gimp3/inceptionism-gimp3.py",
                       "inceptionism-gimp3/inceptionism-gimp3.py", "inceptionism-gimp3",
                       ("plugin/gimp3/dialog_widgets.py",)),
     "gimp2": FrontEnd("GIMP 2.10", "plugin/gimp2/inceptionism-gimp2.py",
-                      "inceptionism-gimp2.py", "inceptionism-gimp2-lib", ()),
+                      "inceptionism-gimp2.py", "inceptionism-gimp2-lib",
+                      ("plugin/gimp2/gimpfu_settings.py",)),
 }
 # A GIMP settings folder: its path, its version (the folder's name) and which front end it takes.
 GimpFolder = namedtuple("GimpFolder", "path version front_end")
@@ -535,8 +537,7 @@ def install_front_end(folder, command, manifest, changes):
     script = os.path.join(plugins_dir(folder), front_end.script)
     changes.copy(os.path.join(ROOT, front_end.source), script, executable=True)
     for helper in front_end.helpers:
-        changes.copy(os.path.join(ROOT, helper),
-                      os.path.join(os.path.dirname(script), os.path.basename(helper)))
+        changes.copy(os.path.join(ROOT, helper), os.path.join(lib, os.path.basename(helper)))
     changes.write_json(os.path.join(lib, "worker.json"), worker_config(folder, command, manifest))
 
 

@@ -10,7 +10,6 @@ puts its frames into a new image as they come, so a cancel keeps the frames alre
 GIMP 2.10 hands plug-ins 8-bit pixels unless they enable precision. This one does not: 16-bit and
 float images are dreamed at 8 bits, and the new layer holds 8-bit values.
 """
-import math
 import os
 import sys
 
@@ -20,79 +19,16 @@ sys.path.insert(0, LIB_DIR)  # the installed copy of the stdlib-only modules
 import gimp  # noqa: E402
 import gimpfu  # noqa: E402
 from gimpfu import (ADD_MASK_SELECTION, GRAY, GRAY_IMAGE, GRAYA_IMAGE, INDEXED,  # noqa: E402
-                    LAYER_MODE_NORMAL, PARASITE_PERSISTENT, PF_DRAWABLE, PF_IMAGE, PF_LAYER,
-                    PF_OPTION, PF_SLIDER, PF_SPINNER, PF_STRING, PF_TOGGLE, RGB, RGB_IMAGE,
-                    RGBA_IMAGE, pdb)
-from inceptionism import animation, errors, plugin_support, protocol, settings  # noqa: E402
+                    LAYER_MODE_NORMAL, PARASITE_PERSISTENT, PF_IMAGE, RGB, RGB_IMAGE, RGBA_IMAGE,
+                    pdb)
+from gimpfu_settings import guide_of, parameters, settled, utf8, values_of  # noqa: E402
+from inceptionism import animation, plugin_support  # noqa: E402
 
-_text_type = type(u"")
 # Interleaved channels -> the GIMP image and layer types that hold them.
 BASE_TYPES = {1: GRAY, 2: GRAY, 3: RGB, 4: RGB}
 LAYER_TYPES = {1: GRAY_IMAGE, 2: GRAYA_IMAGE, 3: RGB_IMAGE, 4: RGBA_IMAGE}
 # gimpfu hands the function no run mode; it calls on_run just before it shows its dialog.
 RUN_MODE = {"interactive": False}
-
-
-def utf8(text):
-    """GIMP 2.10 takes UTF-8 byte strings; pygimp refuses non-ASCII unicode."""
-    return text.encode("utf-8") if isinstance(text, _text_type) else text
-
-
-def slider_step(setting):
-    """A power of ten giving at least a hundred steps over the setting's range."""
-    return 10.0 ** math.floor(math.log10((setting.high - setting.low) / 100.0))
-
-
-# Setting kind -> its gimpfu parameter tuple (PF type, name, description, default[, extra]).
-PARAMETERS = {
-    "choice": lambda s: (PF_OPTION, s.name, s.label, [n for n, _ in s.choices].index(s.default),
-                         [utf8(label) for _, label in s.choices]),
-    "int": lambda s: (PF_SPINNER, s.name, s.label, s.default, (s.low, s.high, 1)),
-    "float": lambda s: (PF_SLIDER, s.name, s.label, s.default, (s.low, s.high, slider_step(s))),
-    "bool": lambda s: (PF_TOGGLE, s.name, s.label, s.default),
-    "string": lambda s: (PF_STRING, s.name, s.label, utf8(s.default)),
-}
-
-# Setting kind -> the setting's value from what gimpfu passes (a dialog's spinner gives a float,
-# a combo box the index of the chosen label, a toggle an int when called from a script).
-VALUES = {
-    "choice": lambda s, v: option_nick(s, v),
-    "int": lambda s, v: int(round(v)),
-    "float": lambda s, v: float(v),
-    "bool": lambda s, v: bool(v),
-    "string": lambda s, v: v.decode("utf-8") if isinstance(v, bytes) else v,
-}
-
-
-def parameters(procedure):
-    """The image and drawable first (gimpfu adds them only for old-style menu labels), a
-    Dream's optional guide layer last (None from a script: no guide)."""
-    guide = [(PF_LAYER,) + plugin_support.GUIDE_ARGUMENT[:2] + (None,)]
-    return ([(PF_IMAGE, "image", "Input image", None),
-             (PF_DRAWABLE, "drawable", "Input drawable", None)] +
-            [PARAMETERS[s.kind](s) for s in settings.for_dialog(procedure)] +
-            (guide if procedure in plugin_support.GUIDED else []))
-
-
-def option_nick(setting, index):
-    if not 0 <= index < len(setting.choices):
-        raise errors.InceptionismError("bad-settings", "Choose a %s from the list, not option %d."
-                                       % (setting.label, index))
-    return setting.choices[index][0]
-
-
-def values_of(procedure, values):
-    return dict((s.name, VALUES[s.kind](s, value))
-                for s, value in zip(settings.for_procedure(procedure), values))
-
-
-def settled(procedure, values):
-    """The values after the shared rule (looks.settle). This dialog cannot react while the
-    artist edits it, so every value other than its registered default counts as chosen (GIMP's
-    remembered last values too): an Advanced value wins over the words, and a layer left at its
-    default follows the chosen network."""
-    return protocol.checked_settings(procedure, values,
-                                     settings.chosen_in_dialog(procedure, values))
 
 
 def procedure_function(procedure):
@@ -109,13 +45,6 @@ def procedure_function(procedure):
         except Exception as exc:  # every failure reaches the artist as one plain message
             gimpfu.fail(utf8(plugin_support.user_message(exc, worker["log"])))
     return run
-
-
-def guide_of(procedure, values, drawable):
-    """The guide layer passed after the settings, or None: none given, or the dreamed layer
-    itself (gimpfu's layer selector cannot be left empty, so choosing it means no guide)."""
-    guide = (values[len(settings.for_procedure(procedure)):] or [None])[0]
-    return guide if guide is not None and guide.ID != drawable.ID else None
 
 
 def results(pdb_name):
