@@ -18,7 +18,7 @@ import re
 
 import numpy as np
 
-from inceptionism import errors
+from inceptionism import errors, plugin_support
 
 GIMP3, GIMP210 = "gimp3", "gimp210"
 BOTH = (GIMP3, GIMP210)
@@ -45,6 +45,7 @@ CASES = {
     "high_bit_depth_at_8_bits": ("dream", (GIMP210,)),
     "several_drawables": ("dream", (GIMP3,)),
     "in_words": ("dream", BOTH),
+    "guided_mix": ("dream", BOTH),
     "indexed": ("dream", BOTH),
     "layer_group": ("dream", BOTH),
     "selection_outside_layer": ("dream", BOTH),
@@ -93,7 +94,12 @@ DREAMED = {
     "high_bit_depth": ([0, 0], [64, 48]),
     "high_bit_depth_at_8_bits": ([0, 0], [64, 48]),
     "several_drawables": ([0, 0], [64, 48]),
+    "guided_mix": ([0, 0], [64, 48]),
 }
+# guided_mix: a script passes a "Guide" layer of GUIDE_SIZE (the pattern turned round) beside
+# the source, and a mix of two layers.
+GUIDE_SIZE = [40, 30]
+MIX = {"layer-2": "conv3", "blend": 0.25}
 FEATHERED = ("feathered_ellipse",)
 REFUSED_WORDS = {
     "indexed": "Indexed-colour images",
@@ -237,6 +243,15 @@ def assert_refused(run, name, words):
     assert words in case["message"], case["message"]
     assert case["layers_after"] == case["layers_before"]
     assert run.traces.get(name, []) == [], "refused, yet it changed the image"
+
+
+def assert_guided_mix(run):
+    """The guided_mix case's layer: its recipe records the mix and the guide, its name the mix."""
+    layer = new_layer(run, "guided_mix")
+    recipe = assert_recipe(layer, "dream", dict(FAST["dream"], **MIX))
+    assert recipe["guide"] == {"layer": "Guide", "width": GUIDE_SIZE[0], "height": GUIDE_SIZE[1]}
+    assert layer["name"] == plugin_support.layer_name(recipe)
+    assert u"conv2 + 25% conv3" in layer["name"]
 
 
 def assert_recipe(layer_or_image, procedure, settings):

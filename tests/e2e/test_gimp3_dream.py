@@ -39,13 +39,7 @@ def test_the_artists_words_set_the_engine_settings_as_the_shared_table_says(gimp
 
 
 def test_a_dream_with_a_guide_layer_and_a_mix_records_both_in_its_recipe(gimp_run):
-    layer = new_layer(gimp_run, "guided_mix")
-    recipe = assert_recipe(layer, "dream", dict(FAST["dream"], **{"layer-2": "conv3",
-                                                                   "blend": 0.25}))
-    assert recipe["guide"] == {"layer": "Guide", "width": 40, "height": 30}
-    assert layer["name"] == plugin_support.layer_name(recipe)
-    assert u"conv2 + 25% conv3" in layer["name"]
-    assert_source_untouched(gimp_run, "guided_mix")
+    real_gimp.assert_guided_mix(gimp_run)
 
 
 def test_one_warm_worker_serves_every_run_as_installed_for_artists(gimp_run):

@@ -15,7 +15,8 @@ from inceptionism import plugin_support, settings
 
 import gimp210
 import gimp2_run  # the stubs' harness: what a script passes, the same for the real GIMP 2.10
-from real_gimp import ADVANCED_NETWORK, CASES, FAST, read_results, read_traces
+from real_gimp import (ADVANCED_NETWORK, CASES, FAST, GUIDE_SIZE, MIX, read_results,
+                       read_traces)
 
 BATCH = os.path.join(gimp210.HERE, "in_gimp", "batch.py")
 PROBE = os.path.join(gimp210.HERE, "in_gimp", "probe.py")
@@ -45,6 +46,8 @@ SPECS = {
     # words only: engine settings set beside them would win over them (looks.settle)
     "in_words": ({}, {"depth": "animals", "detail": "fine", "strength": "subtle", "layer": None,
                       "octaves": None, "iterations": None, "step-size": None}, None),
+    # a script's guide: batch.py builds the "Guide" layer and passes it where GUIDE stands
+    "guided_mix": ({"guide": GUIDE_SIZE}, dict(MIX, guide=gimp2_run.GUIDE), None),
     "indexed": ({"indexed": True}, {}, None),
     "layer_group": ({"in_group": True}, {}, None),
     "selection_outside_layer": ({"size": [20, 20], "offsets": [40, 24],

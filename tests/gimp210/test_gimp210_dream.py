@@ -24,9 +24,10 @@ REFUSED = dict((name, real_gimp.REFUSED_WORDS[name]) for name in runs(
 def test_gimp_registers_every_procedure_with_the_settings_table_as_arguments(gimp210_run):
     assert sorted(gimp210_run.registered) == sorted(plugin_support.PROCEDURES)
     for pdb_name, (name, label, _) in plugin_support.PROCEDURES.items():
+        guide = [plugin_support.GUIDE_ARGUMENT[0]] if name in plugin_support.GUIDED else []
         assert gimp210_run.registered[pdb_name]["arguments"] == ["run-mode", "image",
                                                                  "drawable"] + [
-            s.name for s in settings.for_procedure(name)]
+            s.name for s in settings.for_procedure(name)] + guide
         entry = next(part for part in gimp210_run.pluginrc.split("(proc-def ")
                      if part.startswith('"%s"' % pdb_name))
         assert '\n         "%s"\n' % label in entry
@@ -39,6 +40,10 @@ def test_the_artists_words_set_the_engine_settings_as_the_shared_table_says(gimp
     assert (expected["layer"], expected["octaves"], expected["iterations"]) == ("inception4e", 2, 5)
     recipe = assert_recipe(new_layer(gimp210_run, "in_words"), "dream", expected)
     assert new_layer(gimp210_run, "in_words")["name"] == plugin_support.layer_name(recipe)
+
+
+def test_a_dream_with_a_guide_layer_and_a_mix_records_both_in_its_recipe(gimp210_run):
+    real_gimp.assert_guided_mix(gimp210_run)
 
 
 def test_one_warm_worker_serves_every_run_through_the_socket(gimp210_run):

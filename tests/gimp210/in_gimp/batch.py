@@ -16,6 +16,7 @@ from gimpfu import (CHANNEL_OP_REPLACE, GRAY, GRAY_IMAGE, GRAYA_IMAGE, INDEXED_I
 OUT = os.environ["INCEPTIONISM_E2E_OUT"]
 CASES = json.load(open(os.environ["INCEPTIONISM_E2E_CASES"]))
 TRACE = os.environ["INCEPTIONISM_E2E_TRACE"]
+GUIDE = "the Guide layer"  # gimp2_run.GUIDE: where a case passes its image's Guide layer
 WORKER_JSON = os.path.join(gimp.directory, "plug-ins", "inceptionism-gimp2-lib", "worker.json")
 WIDTH, HEIGHT = 64, 48
 BASE_TYPES = {"rgb": RGB, "gray": GRAY}
@@ -109,7 +110,20 @@ def build(spec):
         drawable = pdb.gimp_layer_group_new(image)
         image.insert_layer(drawable, position=0)
         pdb.gimp_image_reorder_item(image, layer, drawable, 0)
+    if spec.get("guide"):  # a "Guide" layer below the source: the pattern turned round
+        guide_width, guide_height = spec["guide"]
+        guide = gimp.Layer(image, "Guide", guide_width, guide_height, RGB_IMAGE, 100, NORMAL_MODE)
+        guide.get_pixel_rgn(0, 0, guide_width, guide_height, True, False)[
+            0:guide_width, 0:guide_height] = pattern(guide_width, guide_height, 3, False)[::-1]
+        guide.flush()
+        image.insert_layer(guide, position=1)
     return image, drawable
+
+
+def arguments_for(image, arguments):
+    """A case's PDB arguments, GUIDE standing for the image's Guide layer."""
+    guides = [layer for layer in image.layers if layer.name == "Guide"]
+    return [guides[0] if value == GUIDE else value for value in arguments]
 
 
 def describe(item):
@@ -237,7 +251,8 @@ def run_case(case):
     restore = use_worker(case["worker"]) if case.get("worker") else None
     marker("INCEPTIONISM-CASE-START " + name)
     try:
-        status, returned = call(case["pdb_name"], image, drawable, case["arguments"])
+        status, returned = call(case["pdb_name"], image, drawable,
+                                arguments_for(image, case["arguments"]))
     finally:
         marker("INCEPTIONISM-CASE-END " + name)
         if restore:
