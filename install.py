@@ -67,7 +67,7 @@ FRONT_ENDS = {
                       ("plugin/gimp3/dialog_widgets.py",)),
     "gimp2": FrontEnd("GIMP 2.10", "plugin/gimp2/inceptionism-gimp2.py",
                       "inceptionism-gimp2.py", "inceptionism-gimp2-lib",
-                      ("plugin/gimp2/gimpfu_settings.py",)),
+                      ("plugin/gimp2/gimpfu_settings.py", "plugin/gimp2/dream_dialog.py")),
 }
 # A GIMP settings folder: its path, its version (the folder's name) and which front end it takes.
 GimpFolder = namedtuple("GimpFolder", "path version front_end")

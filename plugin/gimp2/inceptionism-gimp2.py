@@ -3,7 +3,8 @@
 """Inceptionism for GIMP 2.10 (Python-Fu): Filters > Artistic > Inceptionism.
 
 Thin on purpose: the parameters come from the shared settings table, the dreaming from the
-engine's worker (through plugin_support). Dream and Visualize add a new layer in one undo step,
+engine's worker (through plugin_support); an artist's Dream gets a dialog of its own, with a
+preview (dream_dialog.py). Dream and Visualize add a new layer in one undo step,
 so a cancel (GIMP kills the plug-in) leaves the image as it was; a Zoom dive or an animation
 puts its frames into a new image as they come, so a cancel keeps the frames already made.
 
@@ -14,7 +15,7 @@ import os
 import sys
 
 LIB_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "inceptionism-gimp2-lib")
-sys.path.insert(0, LIB_DIR)  # the installed copy of the stdlib-only modules
+sys.path.insert(0, LIB_DIR)  # the installed stdlib-only modules, and the Dream dialog
 
 import gimp  # noqa: E402
 import gimpfu  # noqa: E402
@@ -23,6 +24,7 @@ from gimpfu import (ADD_MASK_SELECTION, GRAY, GRAY_IMAGE, GRAYA_IMAGE, INDEXED, 
                     pdb)
 from gimpfu_settings import guide_of, parameters, settled, utf8, values_of  # noqa: E402
 from inceptionism import animation, plugin_support  # noqa: E402
+import dream_dialog  # noqa: E402
 
 # Interleaved channels -> the GIMP image and layer types that hold them.
 BASE_TYPES = {1: GRAY, 2: GRAY, 3: RGB, 4: RGB}
@@ -112,10 +114,15 @@ def animate_into_new_image(procedure, image, drawable, values, worker):
 
 def selected_pixels(image, drawable):
     """(rect, Pixels) of the selected part of a layer that can be dreamed on."""
+    rect = source_rect(image, drawable)
+    return rect, read_pixels(drawable, rect)
+
+
+def source_rect(image, drawable):
+    """The selection within a layer that can be dreamed on: (x, y, width, height)."""
     plugin_support.check_source(pdb.gimp_item_is_layer(drawable),
                                 pdb.gimp_item_is_group(drawable), image.base_type == INDEXED)
-    rect = selected_rect(drawable)
-    return rect, read_pixels(drawable, rect)
+    return selected_rect(drawable)
 
 
 def run_worker(procedure, values, pixels, worker, on_frame=None):
@@ -239,6 +246,8 @@ def register_all():
                         "Inceptionism", "Inceptionism", "2026", label, "*",
                         parameters(procedure), results(pdb_name), procedure_function(procedure),
                         menu=plugin_support.MENU_PATH, on_run=note_interactive)
+        if procedure == "dream":  # a dialog of its own, with a preview
+            dream_dialog.install(pdb_name, procedure, source_rect)
 
 
 register_all()

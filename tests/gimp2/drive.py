@@ -17,8 +17,10 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "stubs"))
 
+import dialog_user  # noqa: E402
 import gimp  # noqa: E402
 import gimpfu  # noqa: E402
+import gtk  # noqa: E402
 from gimpenums import (CHANNEL_OP_REPLACE, GRAY, GRAY_IMAGE, GRAYA_IMAGE, INDEXED,  # noqa: E402
                        INDEXED_IMAGE, RGB, RGB_IMAGE, RGBA_IMAGE)
 
@@ -177,6 +179,8 @@ def new_image_record(image):
 def run_case(plugin, case):
     image, drawable = build_image(case["image"])
     gimpfu.stub_dialog_edits.update(case.get("dialog_edits", {}))
+    dialog = {}  # what the Dream dialog showed (the others are gimpfu's)
+    gtk.stub_user = dialog_user.player(case, dialog)
     before, rows_before = gimp.stub_snapshot(image), layer_rows(image)
     steps_before = len(gimp.stub_undo_steps(image))
     source_before = gimp.stub_pixels(drawable)
@@ -193,6 +197,7 @@ def run_case(plugin, case):
     record = {
         "result": gimp.stub_result(), "messages": [m.decode("utf-8") for m in gimp.stub_messages()],
         "progress": gimp.stub_progress(), "dialogs": gimpfu.stub_dialogs,
+        "dream_dialog": dialog.get("dialog"),
         "source": {"id": drawable.ID, "type": drawable.type, "offsets": list(drawable.offsets),
                    "size": [drawable.width, drawable.height], "pixels": b64(source_before)},
         "selection_bounds": list(gimp.pdb.gimp_selection_bounds(image)[1:]),
@@ -212,10 +217,11 @@ def run_case(plugin, case):
 
 def registrations():
     """What the plug-in gave gimpfu.register, per procedure, as JSON."""
+    plugins = dict((name, gimpfu._registration(name)) for name in gimpfu._registered_plugins_)
     return dict((name, {"label": plugin["label"], "menu": plugin["menu"],
                         "imagetypes": plugin["imagetypes"],
                         "params": [list(entry) for entry in plugin["params"]]})
-                for name, plugin in gimpfu._registered_plugins_.items())
+                for name, plugin in plugins.items())
 
 
 def main():

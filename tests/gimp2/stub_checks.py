@@ -374,7 +374,7 @@ class Gimpfu(unittest.TestCase):
 
     def test_an_old_style_menu_label_adds_image_and_drawable(self):
         self.register(params=[], label="<Image>/Filters/T", menu=None)
-        self.assertEqual([p[1] for p in gimpfu._registered_plugins_["python-fu-t"]["params"]],
+        self.assertEqual([p[1] for p in gimpfu._registered_plugins_["python-fu-t"][8]],
                          ["image", "drawable"])
 
     def test_query_installs_run_mode_first_and_strips_mnemonics(self):

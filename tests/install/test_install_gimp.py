@@ -75,10 +75,13 @@ def test_gimp2_layout(home, venv, commands):
     assert same_bytes(script, os.path.join(ROOT, "plugin", "gimp2", script.name))
     assert os.access(str(script), os.X_OK)
     assert_stdlib_copies(folder / GIMP2_LIB / "inceptionism")
-    # the gimpfu side of the settings, imported from the lib folder (not a plug-in of its own)
-    helper = folder / GIMP2_LIB / "gimpfu_settings.py"
-    assert same_bytes(helper, os.path.join(ROOT, "plugin", "gimp2", helper.name))
-    assert sorted(os.listdir(str(folder / "plug-ins"))) == [os.path.basename(GIMP2_LIB), script.name]
+    # the gimpfu side of the settings and the Dream dialog, imported from the lib folder (GIMP
+    # 2.10 would take a script-like file right in plug-ins/ for a plug-in of its own)
+    for name in ("gimpfu_settings.py", "dream_dialog.py"):
+        helper = folder / GIMP2_LIB / name
+        assert same_bytes(helper, os.path.join(ROOT, "plugin", "gimp2", name))
+    assert sorted(os.listdir(str(folder / "plug-ins"))) == sorted(
+        [os.path.basename(GIMP2_LIB), script.name])
     config = json.loads((folder / GIMP2_LIB / "worker.json").read_text())
     assert config["command"] == [install.venv_python(str(venv)), "-I", "-m", "inceptionism.worker",
                                  "--keep-warm", "600"]

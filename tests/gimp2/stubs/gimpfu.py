@@ -2,9 +2,12 @@
 
 register() checks names and parameter tuples as gimpfu does, adds the python-fu- prefix, and
 _query() installs each procedure with the run-mode argument inserted first. _run() follows
-gimpfu's run modes: non-interactive calls go straight to the function; interactive ones fill the
-parameters GIMP did not pass from a dialog, which here is scripted by stub_dialog_edits and gives
-back what the GTK widgets would (a spinner gives a float, a combo box an index).
+gimpfu's run modes: non-interactive calls go straight to the function; interactive ones go to
+_interact(proc_name, start_params), which calls on_run, fills the parameters GIMP did not pass
+from a dialog (here scripted by stub_dialog_edits, giving back what the GTK widgets would: a
+spinner a float, a combo box an index), remembers them (_set_defaults) and runs the function.
+As in gimpfu, _registered_plugins_ holds each procedure's registration tuple, and _run looks
+_interact up in the module when it calls it.
 """
 import string as _string
 
@@ -111,10 +114,18 @@ def register(proc_name, blurb, help, author, copyright, date, label, imagetypes,
         if menu.startswith("<Image>"):
             params.insert(0, (PDB_IMAGE, "image", "Input image", None))
             params.insert(1, (PDB_DRAWABLE, "drawable", "Input drawable", None))
-    _registered_plugins_[proc_name] = dict(
-        blurb=blurb, help=help, author=author, copyright=copyright, date=date, label=label,
-        imagetypes=imagetypes, params=params, results=results, function=function, menu=menu,
-        domain=domain, on_query=on_query, on_run=on_run)
+    _registered_plugins_[proc_name] = (blurb, help, author, copyright, date, label, imagetypes,
+                                       PLUGIN, params, results, function, menu, domain, on_query,
+                                       on_run)
+
+
+def _registration(proc_name):
+    """The registration tuple as a dict, by gimpfu's names for its fields."""
+    return dict(zip(_FIELDS, _registered_plugins_[proc_name]))
+
+
+_FIELDS = ("blurb", "help", "author", "copyright", "date", "label", "imagetypes", "plugin_type",
+           "params", "results", "function", "menu", "domain", "on_query", "on_run")
 
 
 def _pdb_definitions(entries):
@@ -122,7 +133,8 @@ def _pdb_definitions(entries):
 
 
 def _query():
-    for proc_name, plugin in _registered_plugins_.items():
+    for proc_name in _registered_plugins_:
+        plugin = _registration(proc_name)
         params = [(PDB_INT32, "run-mode",
                    "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1) }")]
         params += _pdb_definitions(plugin["params"])
@@ -149,22 +161,23 @@ def _start_count(params, declared):
     return count
 
 
-def _defaults(proc_name):
+def _get_defaults(proc_name):
+    """The last values of this GIMP session (the whole parameter tuple), else the declared ones."""
     import gimpshelf
     key = "python-fu-save--" + proc_name
     if gimpshelf.shelf.has_key(key):
-        return list(gimpshelf.shelf[key])
-    return [entry[3] for entry in _registered_plugins_[proc_name]["params"]]
+        return gimpshelf.shelf[key]
+    return [entry[3] for entry in _registration(proc_name)["params"]]
 
 
-def _remember(proc_name, params):
+def _set_defaults(proc_name, defaults):
     import gimpshelf
-    gimpshelf.shelf["python-fu-save--" + proc_name] = tuple(params)
+    gimpshelf.shelf["python-fu-save--" + proc_name] = defaults
 
 
 def _run(proc_name, params):
     run_mode, params = params[0], tuple(params[1:])
-    plugin = _registered_plugins_[proc_name]
+    plugin = _registration(proc_name)
     function, declared = plugin["function"], plugin["params"]
     if run_mode == RUN_NONINTERACTIVE:
         return function(*params)
@@ -172,35 +185,46 @@ def _run(proc_name, params):
     if start == len(declared):
         run_mode = RUN_NONINTERACTIVE
     elif run_mode == RUN_WITH_LAST_VALS:
-        params = params[:start] + tuple(_defaults(proc_name)[start:])
+        params = params[:start] + tuple(_get_defaults(proc_name)[start:])
+    else:
+        params = params[:start]
     if run_mode == RUN_INTERACTIVE:
-        if plugin["on_run"]:
-            plugin["on_run"]()
         try:
-            params = params[:start] + _dialog(proc_name, declared[start:], start)
+            result = _interact(proc_name, params)
         except CancelError:
             return None
-        _remember(proc_name, params)
-        try:
-            result = function(*params)
-        except Exception:
-            stub_dialogs.append(("error", proc_name))
-            raise
     else:
         result = function(*params)
     gimp.displays_flush()
     return result
 
 
-def _dialog(proc_name, entries, start):
-    """The values the dialog's widgets give back after the scripted edits and OK."""
-    defaults = _defaults(proc_name)[start:]
+def _interact(proc_name, start_params):
+    """gimpfu's dialog for the parameters after start_params; OK runs the function with them
+    (remembered first), Cancel raises CancelError."""
+    plugin = _registration(proc_name)
+    entries = plugin["params"][len(start_params):]
+    if not entries:
+        return _run_script(proc_name, start_params, ())
+    if plugin["on_run"]:
+        plugin["on_run"]()
+    defaults = _get_defaults(proc_name)[len(start_params):]
     stub_dialogs.append(("dialog", proc_name))
     values = tuple(_widget_value(entry, stub_dialog_edits.get(entry[1], default))
                    for entry, default in zip(entries, defaults))
     if stub_dialog_cancel:
         raise CancelError()
-    return values
+    try:
+        return _run_script(proc_name, start_params, values)
+    except Exception:
+        stub_dialogs.append(("error", proc_name))
+        raise
+
+
+def _run_script(proc_name, start_params, run_params):
+    params = tuple(start_params) + tuple(run_params)
+    _set_defaults(proc_name, params)
+    return _registration(proc_name)["function"](*params)
 
 
 def _widget_value(entry, value):
