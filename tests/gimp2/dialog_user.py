@@ -3,8 +3,9 @@
 It finds the dialog's widgets by name (the settings' names, and preview, preview-status, estimate,
 preview-button), makes the case's edits in the widgets' own terms (a combo box's index, a number,
 a bool) in the dialog's order, follows the case's dialog_script, and writes down what the
-dialog showed. Steps: "wait" (until the preview or the engine's start has ended), "preview"
-(click Preview), "ok" (click Dream, if it is not greyed out) and "cancel".
+dialog showed. Steps: "wait" (until the preview or the engine's start has ended), "pause" (the
+dialog left alone for PAUSE_S), "preview" (click Preview), "ok" (click Dream, if it is not greyed
+out) and "cancel".
 """
 import time
 
@@ -12,6 +13,7 @@ import gtk
 
 BUSY = u"\u2026".encode("utf-8")  # the runner's "Dreaming a preview..." and "Starting the engine..."
 WAIT_S = 300
+PAUSE_S = 3.0
 
 
 def widgets(container, inside_expander=False):
@@ -70,6 +72,15 @@ def settle(dialog):
             time.sleep(0.02)
 
 
+def pause():
+    deadline = time.time() + PAUSE_S
+    while time.time() < deadline:
+        if not gtk.events_pending():
+            time.sleep(0.02)
+        else:
+            gtk.main_iteration(False)
+
+
 def snapshot(dialog):
     """What the artist sees now."""
     found, label_of = named(dialog), labels(dialog)
@@ -105,6 +116,8 @@ def player(case, record):
         for step in case.get("dialog_script", ["ok"]):
             if step == "wait":
                 settle(dialog)
+            elif step == "pause":
+                pause()
             elif step == "preview":
                 named(dialog)["preview-button"].clicked()
             shots.append(dict(snapshot(dialog), step=step))

@@ -176,7 +176,18 @@ def new_image_record(image):
         "displays": [display for display, shown in gimp.stub_displays() if shown == image.ID]})
 
 
+def add_settings(plugin, extra):
+    """Settings added to the plug-in's copy of the table before it registers (Setting fields)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(plugin), "inceptionism-gimp2-lib"))
+    from inceptionism import settings
+    for fields in extra:
+        setting = settings.Setting(**dict((str(key), value) for key, value in fields.items()))
+        settings.SETTINGS.append(setting)
+        settings.BY_NAME[setting.name] = setting
+
+
 def run_case(plugin, case):
+    add_settings(plugin, case.get("extra_settings", []))
     image, drawable = build_image(case["image"])
     gimpfu.stub_dialog_edits.update(case.get("dialog_edits", {}))
     dialog = {}  # what the Dream dialog showed (the others are gimpfu's)

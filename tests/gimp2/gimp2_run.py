@@ -62,9 +62,10 @@ class Gimp2(object):
                                    stderr=subprocess.STDOUT)
         return process, out
 
-    def run(self, name, case):
-        """A run of case to its end; returns drive.py's record."""
-        process, out = self.start(name, case)
+    def run(self, name, case, **env):
+        """A run of case to its end (env: more for the plug-in and its worker); returns
+        drive.py's record."""
+        process, out = self.start(name, case, **env)
         output = process.communicate(timeout=RUN_TIMEOUT_S)[0].decode("utf-8", "replace")
         assert process.returncode == 0 and os.path.exists(out), output
         return dict(read_json(out), output=output)

@@ -1,6 +1,7 @@
-"""Changing the network (and the layer) in GIMP 2.10's dialogs, which cannot react while the
-artist edits them: what the engine receives, for Dream and Zoom dive and all four networks. The
-worker's engine only echoes (echo_worker.py); its recipe says what the engine was given."""
+"""Changing the network (and the layer) in GIMP 2.10's dialogs (Dream's own, which keeps the
+words in step as the artist edits, and gimpfu's for Zoom dive, which cannot react): what the
+engine receives, for Dream and Zoom dive and all four networks. The worker's engine only echoes
+(echo_worker.py); its recipe says what the engine was given."""
 import json
 import os
 import sys
