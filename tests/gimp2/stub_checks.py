@@ -13,6 +13,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "stu
 
 import gimp  # noqa: E402
 import gimpfu  # noqa: E402
+import gimpui  # noqa: E402
+import gobject  # noqa: E402
+import gtk  # noqa: E402
 from gimpenums import (ADD_MASK_SELECTION, CHANNEL_OP_REPLACE, GRAY,  # noqa: E402
                        PARASITE_PERSISTENT, PARASITE_UNDOABLE, PDB_FLOAT, PDB_IMAGE, PDB_INT32,
                        RGB_IMAGE, RUN_INTERACTIVE)
@@ -420,6 +423,103 @@ class Gimpfu(unittest.TestCase):
     def test_slider_values_are_floats_in_the_pdb(self):
         self.assertEqual(gimpfu._type_mapping[gimpfu.PF_SLIDER], PDB_FLOAT)
         self.assertEqual(gimpfu._type_mapping[gimpfu.PF_OPTION], PDB_INT32)
+
+
+    def test_interact_is_looked_up_when_a_dialog_is_needed(self):
+        # gimpfu's _run calls the module's _interact(proc_name, start_params) only where GIMP
+        # did not pass every value, so a plug-in may give one procedure a dialog of its own
+        self.register()
+        image = gimp.Image(4, 4)
+        layer = numbered_layer(image, 4, 4)
+        shown_by_gimpfu, asked = gimpfu._interact, []
+        gimpfu._interact = lambda name, start: asked.append((name, start)) or "made"
+        try:
+            result = gimpfu._run("python-fu-t", (RUN_INTERACTIVE, image, layer))
+            gimpfu._run("python-fu-t", (gimpfu.RUN_NONINTERACTIVE, image, layer, 2, 0))
+        finally:
+            gimpfu._interact = shown_by_gimpfu
+        self.assertEqual((result, asked), ("made", [("python-fu-t", (image, layer))]))
+
+    def test_ok_remembers_the_values_for_the_next_run(self):
+        self.register()
+        image = gimp.Image(4, 4)
+        layer = numbered_layer(image, 4, 4)
+        gimpfu.stub_dialog_edits.update({"count": 7})
+        try:
+            gimpfu._run("python-fu-t", (RUN_INTERACTIVE, image, layer))
+        finally:
+            gimpfu.stub_dialog_edits.clear()
+        self.assertEqual(gimpfu._get_defaults("python-fu-t")[2:], (7.0, 1))
+
+
+class PyGtk(unittest.TestCase):
+    """PyGTK 2.24's rules that the Dream dialog's tests rely on."""
+
+    def test_unknown_signals_and_keywords_are_refused(self):
+        self.assertRaises(TypeError, gtk.Button().connect, "changed", lambda *args: None)
+        self.assertRaises(TypeError, gtk.Label, text="no such keyword")
+        self.assertRaises(TypeError, gtk.Adjustment, 0, 0, 1, step=1)
+        self.assertRaises(AttributeError, getattr, gtk.Label(), "set_wrap")
+
+    def test_signals_fire_only_when_the_state_changes(self):
+        combo, heard = gtk.combo_box_new_text(), []
+        for text in ("a", "b"):
+            combo.append_text(text)
+        combo.connect("changed", lambda widget, tag: heard.append((widget.get_active(), tag)),
+                      "t")
+        combo.set_active(1)
+        combo.set_active(1)
+        combo.set_active(5)  # no such item: none is active
+        self.assertEqual(heard, [(1, "t"), (-1, "t")])
+
+    def test_an_adjustment_clamps_and_a_dragged_scale_rounds_to_its_digits(self):
+        adjustment = gtk.Adjustment(0.5, 0.0, 1.0, 0.01, 0.1, 0)
+        scale = gtk.HScale(adjustment)
+        scale.set_digits(2)
+        adjustment.set_value(3.0)
+        self.assertEqual(scale.get_value(), 1.0)
+        scale.stub_drag(0.1234)
+        self.assertEqual(adjustment.get_value(), 0.12)
+        adjustment.set_value(0.1234)  # the program's own value is kept as it is
+        self.assertEqual(adjustment.get_value(), 0.1234)
+
+    def test_a_dialog_answers_with_its_response_and_greys_out_buttons(self):
+        gimpui.gimp_ui_init()
+        dialog = gimpui.Dialog("T", "python-fu", None, 0, None, "t",
+                               (gtk.STOCK_CANCEL, gtk.RESPONSE_CANCEL, "_Go", gtk.RESPONSE_OK))
+        dialog.set_response_sensitive(gtk.RESPONSE_OK, False)
+        self.assertFalse(dialog.stub_button(gtk.RESPONSE_OK).is_sensitive())
+        gtk.stub_user = lambda shown: shown.stub_button(gtk.RESPONSE_CANCEL).clicked()
+        try:
+            self.assertEqual(dialog.run(), gtk.RESPONSE_CANCEL)
+        finally:
+            gtk.stub_user = None
+        self.assertRaises(TypeError, gimpui.Dialog, "T", "python-fu", buttons=("odd",))
+
+    def test_a_pixbuf_needs_a_string_of_its_size(self):
+        self.assertRaises(ValueError, gtk.gdk.pixbuf_new_from_data, "x" * 11,
+                          gtk.gdk.COLORSPACE_RGB, False, 8, 2, 2, 6)
+        self.assertRaises(TypeError, gtk.gdk.pixbuf_new_from_data, bytearray(12),
+                          gtk.gdk.COLORSPACE_RGB, False, 8, 2, 2, 6)
+        pixbuf = gtk.gdk.pixbuf_new_from_data("x" * 12, gtk.gdk.COLORSPACE_RGB, False, 8, 2, 2, 6)
+        self.assertEqual((pixbuf.get_width(), pixbuf.get_height()), (2, 2))
+
+    def test_idle_callbacks_run_on_the_main_loop_and_threads_need_threads_init(self):
+        import threading
+        ran, release = [], threading.Event()
+        thread = threading.Thread(target=release.wait)
+        thread.start()
+        try:
+            gobject.idle_add(ran.append, 1)
+            if not gobject._state["threads"]:
+                self.assertRaises(RuntimeError, gtk.main_iteration, False)
+            gobject.threads_init()
+            self.assertTrue(gtk.events_pending())
+            gtk.main_iteration(False)
+        finally:
+            release.set()
+            thread.join()
+        self.assertEqual((ran, gtk.events_pending()), ([1], False))
 
 
 if __name__ == "__main__":
