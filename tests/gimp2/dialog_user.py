@@ -11,7 +11,8 @@ import time
 
 import gtk
 
-BUSY = u"\u2026".encode("utf-8")  # the runner's "Dreaming a preview..." and "Starting the engine..."
+# The end of the runner's "Dreaming a preview..." and "Starting the engine...".
+BUSY = u"\u2026".encode("utf-8")
 WAIT_S = 300
 PAUSE_S = 3.0
 

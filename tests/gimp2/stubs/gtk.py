@@ -17,6 +17,7 @@ import gobject
 RESPONSE_NONE, RESPONSE_REJECT, RESPONSE_ACCEPT, RESPONSE_DELETE_EVENT = -1, -2, -3, -4
 RESPONSE_OK, RESPONSE_CANCEL, RESPONSE_CLOSE = -5, -6, -7
 STOCK_OK, STOCK_CANCEL = "gtk-ok", "gtk-cancel"
+_INTEGERS = (int, type(2 ** 64))  # int and long
 EXPAND, SHRINK, FILL = 1, 2, 4
 
 stub_user = None
@@ -540,11 +541,11 @@ def _text(value, what):
 
 def _ints(values):
     for value in values:
-        if isinstance(value, float) or not isinstance(value, (int, long)):
+        if isinstance(value, float) or not isinstance(value, _INTEGERS):
             raise TypeError("an integer is required")
 
 
 def _floats(values):
     for value in values:
-        if not isinstance(value, (int, long, float)):
+        if not isinstance(value, _INTEGERS + (float,)):
             raise TypeError("a float is required")
