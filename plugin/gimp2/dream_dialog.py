@@ -191,7 +191,7 @@ class DreamDialog(object):
         accepted = self.dialog.run() == gtk.RESPONSE_OK
         self.runner.stop()  # returns at once, even while the engine is still starting
         if accepted:
-            self.runner.wait()  # the run needs the engine the preview had
+            self.runner.wait()  # the preview ends before the run asks the engine for the dream
         chosen = [field.gimpfu() for field in self.fields] if accepted else None
         self.dialog.destroy()
         return chosen
