@@ -10,60 +10,20 @@ The widgets come from gimpfu's parameters and the settings table: the artist's w
 the engine's values under Advanced; looks.settle keeps them in step, and the preview runner (the
 same as GIMP 3's) dreams the preview in a thread, words the time estimate and greys out Dream
 when it cannot run. PyGTK is imported only when the dialog is shown, as gimpfu does, so a script
-run never needs it. Also here: the values gimpfu and the settings trade (an option is an index).
+run never needs it. gimpfu_settings.py turns gimpfu's values into the settings' and back.
 This file is installed into the plug-in's lib folder, beside the inceptionism package.
 """
 import math
 
 import gimp
 import gimpfu
+from gimpfu_settings import VALUES, gimpfu_value, slider_step, utf8
 from inceptionism import errors, looks, plugin_support, preview, settings
 from inceptionism.preview_runner import PreviewRunner
 
 gtk = gobject = gimpui = None  # PyGTK and GIMP's widgets, imported when a dialog is first shown
 MESSAGE_CHARS = 60  # the preview's words wrap at this width, so the dialog never outgrows a screen
 NO_LAYER = u"None"
-_text_type = type(u"")
-
-# Setting kind -> the setting's value from what gimpfu passes (a dialog's spinner gives a float,
-# a combo box the index of the chosen label, a toggle an int when called from a script).
-VALUES = {
-    "choice": lambda s, v: option_nick(s, v),
-    "int": lambda s, v: int(round(v)),
-    "float": lambda s, v: float(v),
-    "bool": lambda s, v: bool(v),
-    "string": lambda s, v: v.decode("utf-8") if isinstance(v, bytes) else v,
-}
-
-
-def utf8(text):
-    """GIMP 2.10 takes UTF-8 byte strings; pygimp refuses non-ASCII unicode."""
-    return text.encode("utf-8") if isinstance(text, _text_type) else text
-
-
-def slider_step(setting):
-    """A power of ten giving at least a hundred steps over the setting's range."""
-    return 10.0 ** math.floor(math.log10((setting.high - setting.low) / 100.0))
-
-
-def option_nick(setting, index):
-    if not 0 <= index < len(setting.choices):
-        raise errors.InceptionismError("bad-settings", "Choose a %s from the list, not option %d."
-                                       % (setting.label, index))
-    return setting.choices[index][0]
-
-
-def values_of(procedure, values):
-    """The settings' values from what gimpfu passes after the image and drawable."""
-    return dict((s.name, VALUES[s.kind](s, value))
-                for s, value in zip(settings.for_procedure(procedure), values))
-
-
-def gimpfu_value(setting, value):
-    """What gimpfu's own widget would give for a setting's value (an option's index)."""
-    if setting.kind == "choice":
-        return [nick for nick, _ in setting.choices].index(value)
-    return utf8(value)
 
 
 def install(pdb_name, procedure, source_rect):

@@ -64,6 +64,13 @@ def values_of(procedure, values):
                 for s, value in zip(settings.for_procedure(procedure), values))
 
 
+def gimpfu_value(setting, value):
+    """What gimpfu's own widget would hand back for a setting's value (an option's index)."""
+    if setting.kind == "choice":
+        return [nick for nick, _ in setting.choices].index(value)
+    return utf8(value)
+
+
 def settled(procedure, values):
     """The values after the shared rule (looks.settle). This dialog cannot react while the
     artist edits it, so every value other than its registered default counts as chosen (GIMP's

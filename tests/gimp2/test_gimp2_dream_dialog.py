@@ -27,8 +27,16 @@ GLOW = {"name": "glow", "kind": "float", "default": 0.25, "low": 0.0, "high": 1.
         "procedures": ["dream"], "advanced": True}
 
 
-def case(values, script, **more):
-    return dict(gimp2_run.interactive("dream", IMAGE, values), dialog_script=script, **more)
+def case(values, script, image=IMAGE, **more):
+    return dict(gimp2_run.interactive("dream", image, values), dialog_script=script, **more)
+
+
+def guided_mix():
+    """A second depth blended in, and the image's Guide layer (the third item, after None and
+    the Source layer) picked as the guide."""
+    played = case({"depth-2": "ornaments", "blend": 0.3}, ["ok"], dict(IMAGE, guide=[20, 15]))
+    played["dialog_edits"]["guide"] = 2
+    return played
 
 
 CASES = {
@@ -38,6 +46,7 @@ CASES = {
     # Dream pressed while the preview still dreams, one second a step
     "busy": (case({}, ["pause", "ok"]), {"FAKE_STEP_S": "1"}),
     "added_setting": (case({}, ["cancel"], extra_settings=[GLOW]), {}),
+    "guided_mix": (guided_mix(), {}),
 }
 
 
@@ -88,7 +97,8 @@ def test_every_setting_of_the_table_has_its_widget_label_and_place(runs):
     taken = shot(runs["cancel"], "cancel")
     table = settings.for_procedure("dream")
     assert [name for name in taken["order"] if name not in PREVIEW_WIDGETS] == \
-        [s.name for s in table if not s.advanced] + [s.name for s in table if s.advanced]
+        [s.name for s in table if not s.advanced] + ["guide"] + \
+        [s.name for s in table if s.advanced]
     shown = widgets(taken)
     for setting in table:
         widget = shown[setting.name]
@@ -96,6 +106,8 @@ def test_every_setting_of_the_table_has_its_widget_label_and_place(runs):
         if setting.kind == "choice":
             assert widget["items"] == [label for _, label in setting.choices]
     assert taken["title"] == "Dream"
+    guide = shown["guide"]  # the guide layer argument, after the settings, is no setting
+    assert (guide["label"], guide["advanced"], guide["items"][0]) == ("Guide layer", False, "None")
 
 
 def test_a_setting_added_to_the_table_gets_a_widget(runs):
@@ -162,3 +174,12 @@ def test_dream_pressed_while_the_preview_dreams_stops_it_and_dreams(runs):
     assert shot(run, "ok")["status"] == u"Dreaming a preview\u2026"  # five steps of a second
     assert recipe(run)["layer"] == "inception4c"
     assert run["messages"] == []
+
+
+def test_a_second_depth_and_a_guide_layer_chosen_in_the_dialog_are_dreamed(runs):
+    run = runs["guided_mix"]
+    guide = widgets(shot(run, "ok"))["guide"]
+    assert guide["items"][guide["value"]].endswith(" / Guide")
+    dreamed = recipe(run)
+    assert (dreamed["layer-2"], dreamed["blend"]) == ("inception3b", 0.3)  # ornaments, GoogLeNet
+    assert json.loads(run["new"][0]["recipe"])["guide"]["layer"] == "Guide"

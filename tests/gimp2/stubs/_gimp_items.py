@@ -111,6 +111,8 @@ class Image(_ParasiteOwner):
     layers = property(lambda self: list(self._children))
     selection = property(lambda self: self._selection)
     filename = property(lambda self: None)
+    # gimp_image_get_name: the file's base name, else "Untitled" (a new image has no file)
+    name = property(lambda self: "Untitled")
 
     def _get_active(self):
         return self._active
