@@ -89,6 +89,15 @@ def test_a_worker_failure_is_written_to_the_log_the_message_names(tmp_path, work
     assert config["log"] in plugin_support.user_message(raised.value, config["log"])
 
 
+def test_a_preview_picture_is_shrunk_to_the_nearest_columns_as_rgb():
+    gray_alpha = [bytes(bytearray([10, 255, 20, 255, 30, 0, 40, 0])),
+                  bytes(bytearray([50, 255, 60, 255, 70, 0, 80, 0]))]
+    assert plugin_support.shrunk_rgb(gray_alpha, 4, 2, 2) == plugin_support.Pixels(
+        2, 2, 3, "u8", bytes(bytearray([10] * 3 + [30] * 3 + [50] * 3 + [70] * 3)))
+    rgba = [bytes(bytearray(range(12)))]
+    assert plugin_support.shrunk_rgb(rgba, 3, 4, 2).data == bytes(bytearray([0, 1, 2, 4, 5, 6]))
+
+
 def test_layer_names_say_what_made_the_layer():
     meta = {"procedure": "dream", "settings": {"layer": u"inception4c", "octaves": 4, "iterations": 10}}
     assert plugin_support.layer_name(meta) == u"Dream \u00b7 inception4c \u00b7 4\u00d710"
