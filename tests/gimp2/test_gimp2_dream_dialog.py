@@ -1,7 +1,8 @@
 """GIMP 2.10's Dream dialog (plugin/gimp2/dream_dialog.py), played by dialog_user.py under a real
 Python 2.7 with the strict PyGTK stubs: its widgets come from the settings table, its preview is
 dreamed by the worker (the fake engine of tests/protocol, which echoes), OK hands gimpfu the
-dialog's values, Cancel runs nothing, and an engine that cannot dream greys out Dream."""
+dialog's values (a mix and a guide layer too), Cancel runs nothing, and an engine that cannot
+dream greys out Dream."""
 import io
 import json
 import os
@@ -51,6 +52,8 @@ CASES = {
 
 
 class Runs(dict):
+    """Each case's record, run on first use in a GIMP 2.10 folder installed for its worker."""
+
     def __init__(self, make_folder):
         dict.__init__(self)
         self.make_folder, self.folders = make_folder, {}
