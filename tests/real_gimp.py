@@ -67,6 +67,8 @@ CASES = {
     "animation_single_layer": ("animate", BOTH),
     "animation_layer_group": ("animate", BOTH),
     "animation_sizes": ("animate", BOTH),
+    "animation_cluster": ("animate", BOTH),
+    "animation_cluster_free": ("animate", BOTH),
 }
 ONE_HARNESS_ONLY = {
     "high_bit_depth": "GIMP 2.10 hands plug-ins 8-bit pixels; the plug-in dreams at 8 bits there",
@@ -107,6 +109,9 @@ REFUSED_WORDS = {
 FROM_NOISE = {"visualize_noise": "rgb-image", "visualize_noise_gray": "gray-image"}
 DIVES = ["zoom_noise", "zoom_layer"]
 FRAME_NAME = re.compile(r"^Frame (\d+) \((\d+)ms\) \(replace\)$")
+# Dream animation with the worker told to use a local Ray (its command ends in --cluster local:2,
+# as install.py --cluster-address local:2 writes it): case -> the Flicker word it is given.
+ON_CLUSTER = {"animation_cluster": FAST["animate"]["flicker"], "animation_cluster_free": "free"}
 # Network = VGG16 under Advanced, everything else as the dialog has it: what the engine gets.
 ADVANCED_NETWORK = {"model": "vgg16", "layer": "conv4-3"}
 
