@@ -181,8 +181,9 @@ class Cluster(object):
         where = "at " + argument if kind == "remote" else "this computer joined (auto)"
         try:
             bounded(lambda: self.ray.init(address=address, **options), self.ray.shutdown,
-                    seconds, should_stop, UNREACHABLE % (where, "no answer within %g s"
-                                                         % seconds))
+                    seconds, should_stop,
+                    UNREACHABLE % (where, "no answer within %g s" % seconds),
+                    UNREACHABLE % (where, "the last try is still waiting for an answer"))
         except (ConnectionError, RuntimeError, ValueError) as error:
             raise InceptionismError("bad-settings", UNREACHABLE % (where, _first_line(error)))
 
@@ -206,10 +207,18 @@ class Cluster(object):
         self.close()
 
 
-def bounded(connect, disconnect, seconds, should_stop, late):
+# The connection attempt bounded() gave up waiting for, which may still be running.
+_ABANDONED = []
+
+
+def bounded(connect, disconnect, seconds, should_stop, late, busy):
     """connect(), or the message late (bad-settings) once it has taken seconds (Cancelled when
     should_stop() turns true first). Ray cannot be told to give up, so connect goes on in a
-    thread of its own; should it succeed after all, disconnect() undoes it."""
+    thread of its own; should it succeed after all, disconnect() undoes it. While such an
+    abandoned attempt still runs, a new one is not started beside it (Ray has one connection a
+    process): the message busy says so at once."""
+    if any(thread.is_alive() for thread in _ABANDONED):
+        raise InceptionismError("bad-settings", busy)
     outcome, lock, done = {}, threading.Lock(), threading.Event()
 
     def attempt():
@@ -232,6 +241,7 @@ def bounded(connect, disconnect, seconds, should_stop, late):
             with lock:
                 if not done.is_set():
                     outcome["abandoned"] = True
+                    _ABANDONED[:] = [thread]
                     if stop:
                         raise Cancelled()
                     raise InceptionismError("bad-settings", late)

@@ -91,11 +91,18 @@ def test_bounded_gives_up_on_time_and_undoes_a_late_connection():
     def slow_connect():
         time.sleep(1.0)
     with pytest.raises(errors.InceptionismError) as failure:
-        cluster.bounded(slow_connect, lambda: disconnected.append(True), 0.2, None, "too slow")
-    assert failure.value.message == "too slow" and failure.value.code == "bad-settings"
+        cluster.bounded(slow_connect, lambda: disconnected.append(True), 0.2, None,
+                        "too slow", "busy")
+    assert failure.value.message == "too slow"
+    assert failure.value.code == "bad-settings"
+    with pytest.raises(errors.InceptionismError) as again:  # not beside the one still running
+        cluster.bounded(lambda: None, lambda: None, 5, None, "too slow", "busy")
+    assert again.value.message == "busy"
     time.sleep(1.5)
     assert disconnected == [True]
     with pytest.raises(errors.Cancelled):
-        cluster.bounded(slow_connect, lambda: None, 30, lambda: True, "too slow")
-    cluster.bounded(lambda: None, lambda: disconnected.append(False), 5, None, "too slow")
+        cluster.bounded(slow_connect, lambda: None, 30, lambda: True, "too slow", "busy")
+    time.sleep(1.5)
+    cluster.bounded(lambda: None, lambda: disconnected.append(False), 5, None, "too slow",
+                    "busy")
     assert disconnected == [True]
