@@ -69,6 +69,7 @@ CASES = {
     "animation_sizes": ("animate", BOTH),
     "animation_cluster": ("animate", BOTH),
     "animation_cluster_free": ("animate", BOTH),
+    "animation_cluster_unreachable": ("animate", BOTH),
 }
 ONE_HARNESS_ONLY = {
     "high_bit_depth": "GIMP 2.10 hands plug-ins 8-bit pixels; the plug-in dreams at 8 bits there",
@@ -105,6 +106,7 @@ REFUSED_WORDS = {
     "worker_disconnects": errors.CODES["worker-crashed"],
     "worker_unreachable": errors.CODES["worker-crashed"],
     "visualize_noise_indexed": "Indexed-colour images",
+    "animation_cluster_unreachable": "Cannot reach the Ray cluster at ray://127.0.0.1:1: ",
 }
 FROM_NOISE = {"visualize_noise": "rgb-image", "visualize_noise_gray": "gray-image"}
 DIVES = ["zoom_noise", "zoom_layer"]

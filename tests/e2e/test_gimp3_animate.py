@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from inceptionism import errors, protocol
-from real_gimp import FAST, ON_CLUSTER, assert_recipe, assert_refused, assert_source_untouched, \
-    frames, pixels, succeeded
+from real_gimp import FAST, ON_CLUSTER, REFUSED_WORDS, assert_recipe, assert_refused, \
+    assert_source_untouched, frames, pixels, succeeded
 
 pytestmark = pytest.mark.gimp
 
@@ -82,6 +82,16 @@ def test_frames_done_before_the_worker_died_are_kept_with_a_clear_message(gimp_r
 ])
 def test_what_is_not_an_animation_gets_a_clear_answer(gimp_run, name, words):
     assert_refused(gimp_run, name, words)
+    assert gimp_run.cases[name]["new_images"] == []
+
+
+def test_a_cluster_that_is_not_there_is_told_in_one_line_not_as_a_broken_install(gimp_run):
+    """worker.json names a cluster where nothing listens: the message says so (the engine is
+    fine), and the image is left as it was."""
+    name = "animation_cluster_unreachable"
+    assert_refused(gimp_run, name, REFUSED_WORDS[name])
+    message = gimp_run.cases[name]["message"]
+    assert "install.py --check" not in message and errors.CODES["worker-crashed"] not in message
     assert gimp_run.cases[name]["new_images"] == []
 
 

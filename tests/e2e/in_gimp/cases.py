@@ -219,6 +219,10 @@ def case_animation_cluster_free():
     return animation(count=4)
 
 
+def case_animation_cluster_unreachable():
+    return animation(count=4)
+
+
 # (case, procedure, its own settings), run in this order; the fast settings come from the host.
 CASES = [(case, "dream", {}) for case in (
     case_whole, case_rectangle, case_feathered_ellipse, case_offsets, case_transparency,
@@ -246,11 +250,14 @@ CASES = [(case, "dream", {}) for case in (
     # the worker told to spread animations over a local Ray (WORKERS), smooth and free
     (case_animation_cluster, "animate", {}),
     (case_animation_cluster_free, "animate", {"flicker": "free"}),
+    (case_animation_cluster_unreachable, "animate", {}),
 ]
 # Cases run with another worker.json command, given the installed one.
 MISSING_WORKER = ["/nonexistent/inceptionism-venv/bin/python", "-m", "inceptionism.worker"]
-# What install.py --cluster-address local:2 writes: the worker's command with --cluster local:2.
+# What install.py --cluster-address local:2 writes: the worker's command with --cluster local:2;
+# and with a cluster address where nothing listens.
 ON_CLUSTER = ["--cluster", "local:2"]
+NO_CLUSTER_THERE = ["--cluster", "ray://127.0.0.1:1"]
 WORKERS = {
     case_worker_missing: lambda command: MISSING_WORKER,
     case_zoom_worker_missing: lambda command: MISSING_WORKER,
@@ -258,6 +265,7 @@ WORKERS = {
     case_animation_worker_dies: lambda command: command[:1] + [DYING_WORKER],
     case_animation_cluster: lambda command: command + ON_CLUSTER,
     case_animation_cluster_free: lambda command: command + ON_CLUSTER,
+    case_animation_cluster_unreachable: lambda command: command + NO_CLUSTER_THERE,
 }
 
 
