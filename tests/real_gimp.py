@@ -114,6 +114,9 @@ FRAME_NAME = re.compile(r"^Frame (\d+) \((\d+)ms\) \(replace\)$")
 # Dream animation with the worker told to use a local Ray (its command ends in --cluster local:2,
 # as install.py --cluster-address local:2 writes it): case -> the Flicker word it is given.
 ON_CLUSTER = {"animation_cluster": FAST["animate"]["flicker"], "animation_cluster_free": "free"}
+# The worker commands with a cluster (local:2, and one where nothing listens): each has a warm
+# worker of its own beside the installed command's.
+CLUSTER_COMMANDS = 2
 # Network = VGG16 under Advanced, everything else as the dialog has it: what the engine gets.
 ADVANCED_NETWORK = {"model": "vgg16", "layer": "conv4-3"}
 
@@ -244,6 +247,15 @@ def assert_refused(run, name, words):
     assert words in case["message"], case["message"]
     assert case["layers_after"] == case["layers_before"]
     assert run.traces.get(name, []) == [], "refused, yet it changed the image"
+
+
+def assert_one_warm_worker_a_command(log):
+    """Every dream, visualization and dive went to the one warm worker of the installed command,
+    and no command's socket had a second one (the cluster cases' commands have their own)."""
+    sockets = re.findall(r"warm worker listening at (\S+),", log)
+    assert len(sockets) == len(set(sockets)) == 1 + CLUSTER_COMMANDS, sockets
+    served = set(re.findall(r"worker (\d+): (?:dream|visualize|zoom) #1 ok", log))
+    assert len(served) == 1, log
 
 
 def assert_recipe(layer_or_image, procedure, settings):

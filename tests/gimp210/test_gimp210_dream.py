@@ -2,7 +2,6 @@
 launch for all cases: see conftest.py, recorded210.py and in_gimp/batch.py). The same cases and
 checks as the GIMP 3 tests (tests/real_gimp.py), except where GIMP 2.10 differs, said there."""
 import json
-import re
 
 import numpy as np
 import pytest
@@ -42,9 +41,7 @@ def test_the_artists_words_set_the_engine_settings_as_the_shared_table_says(gimp
 
 
 def test_one_warm_worker_serves_every_run_through_the_socket(gimp210_run):
-    assert gimp210_run.log.count("warm worker listening") == 1
-    served = set(re.findall(r"worker (\d+): (?:dream|visualize|zoom) #1 ok", gimp210_run.log))
-    assert len(served) == 1, gimp210_run.log
+    real_gimp.assert_one_warm_worker_a_command(gimp210_run.log)
 
 
 @pytest.mark.parametrize("name", DREAMED + sorted(REFUSED))
