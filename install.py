@@ -907,6 +907,10 @@ def parse_args(argv, manifest):
                                              args.cluster_address):
         parser.error("--cluster-address is auto, local:N or ray://HOST:PORT, not %r"
                      % args.cluster_address)
+    if args.cluster_address and args.worker_command:
+        parser.error("--cluster-address goes into the engine command install.py writes; with "
+                     "--worker-command, end that command with --cluster %s (and run python3 "
+                     "install.py --cluster where the engine runs)" % args.cluster_address)
     args.cluster = args.cluster or bool(args.cluster_address)
     return args
 

@@ -68,6 +68,9 @@ CASES = {
     "animation_single_layer": ("animate", BOTH),
     "animation_layer_group": ("animate", BOTH),
     "animation_sizes": ("animate", BOTH),
+    "animation_cluster": ("animate", BOTH),
+    "animation_cluster_free": ("animate", BOTH),
+    "animation_cluster_unreachable": ("animate", BOTH),
 }
 ONE_HARNESS_ONLY = {
     "high_bit_depth": "GIMP 2.10 hands plug-ins 8-bit pixels; the plug-in dreams at 8 bits there",
@@ -109,10 +112,17 @@ REFUSED_WORDS = {
     "worker_disconnects": errors.CODES["worker-crashed"],
     "worker_unreachable": errors.CODES["worker-crashed"],
     "visualize_noise_indexed": "Indexed-colour images",
+    "animation_cluster_unreachable": "Cannot reach the Ray cluster at ray://127.0.0.1:1: ",
 }
 FROM_NOISE = {"visualize_noise": "rgb-image", "visualize_noise_gray": "gray-image"}
 DIVES = ["zoom_noise", "zoom_layer"]
 FRAME_NAME = re.compile(r"^Frame (\d+) \((\d+)ms\) \(replace\)$")
+# Dream animation with the worker told to use a local Ray (its command ends in --cluster local:2,
+# as install.py --cluster-address local:2 writes it): case -> the Flicker word it is given.
+ON_CLUSTER = {"animation_cluster": FAST["animate"]["flicker"], "animation_cluster_free": "free"}
+# The worker commands with a cluster (local:2, and one where nothing listens): each has a warm
+# worker of its own beside the installed command's.
+CLUSTER_COMMANDS = 2
 # Network = VGG16 under Advanced, everything else as the dialog has it: what the engine gets.
 ADVANCED_NETWORK = {"model": "vgg16", "layer": "conv4-3"}
 
@@ -252,6 +262,15 @@ def assert_guided_mix(run):
     assert recipe["guide"] == {"layer": "Guide", "width": GUIDE_SIZE[0], "height": GUIDE_SIZE[1]}
     assert layer["name"] == plugin_support.layer_name(recipe)
     assert u"conv2 + 25% conv3" in layer["name"]
+
+
+def assert_one_warm_worker_a_command(log):
+    """Every dream, visualization and dive went to the one warm worker of the installed command,
+    and no command's socket had a second one (the cluster cases' commands have their own)."""
+    sockets = re.findall(r"warm worker listening at (\S+),", log)
+    assert len(sockets) == len(set(sockets)) == 1 + CLUSTER_COMMANDS, sockets
+    served = set(re.findall(r"worker (\d+): (?:dream|visualize|zoom) #1 ok", log))
+    assert len(served) == 1, log
 
 
 def assert_recipe(layer_or_image, procedure, settings):

@@ -20,6 +20,7 @@ twice or lost, and a rerun reuses every finished frame.
 import argparse
 import os
 import queue
+import socket
 import threading
 import time
 
@@ -31,6 +32,17 @@ from .errors import Cancelled, InceptionismError
 EXTRA = "inceptionism[cluster]"
 NEEDS_RAY = ('Ray, which spreads the work over a cluster, is not installed: pip install "%s" '
              '(or python3 install.py --cluster)' % EXTRA)
+# The worker's (GIMP's Dream animation...): the engine's venv lacks Ray, yet worker.json names a
+# cluster.
+NEEDS_RAY_IN_WORKER = ("Dream animation is set to spread its frames over the Ray cluster at %s, "
+                       "but Ray is not installed in the engine's venv: run python3 install.py "
+                       "--cluster")
+# Joining a cluster that has not answered within this many seconds stops with a message (Ray
+# itself can wait for minutes for a cluster that is gone); INCEPTIONISM_CLUSTER_CONNECT_S changes
+# it, for a slow network.
+CONNECT_S = 45.0
+UNREACHABLE = ("Cannot reach the Ray cluster %s: %s; check that it runs (ray status, on its "
+               "head) and that this computer can reach it.")
 # An animation's chunk: this many frames kept, after LEAD_IN frames dreamed and dropped and
 # before CROSSFADE more blended into the next chunk: a third more work (docs/cluster.md).
 CHUNK_FRAMES = 60
@@ -91,13 +103,38 @@ def checked_address(address):
     return address
 
 
-def import_ray():
-    """The ray module, or the one-line message naming the extra to install."""
+def import_ray(needs=NEEDS_RAY):
+    """The ray module, or the one-line message (needs) naming what to install."""
     try:
         import ray
     except ImportError:
-        raise InceptionismError("bad-settings", NEEDS_RAY)
+        raise InceptionismError("bad-settings", needs)
     return ray
+
+
+def connect_seconds():
+    try:
+        return float(os.environ.get("INCEPTIONISM_CLUSTER_CONNECT_S") or CONNECT_S)
+    except ValueError:
+        raise InceptionismError("bad-settings", "INCEPTIONISM_CLUSTER_CONNECT_S is a number of "
+                                "seconds, not %r." % os.environ["INCEPTIONISM_CLUSTER_CONNECT_S"])
+
+
+def probe(address, seconds):
+    """Raise the cannot-reach message unless something listens at ray://HOST:PORT: a cluster
+    that is not there is told at once, not after Ray's own half a minute of retries."""
+    host, _, port = address[len("ray://"):].rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=seconds).close()
+    except ValueError:
+        raise InceptionismError("bad-settings", "The cluster address %s has no port number: "
+                                "ray://HOST:PORT (10001 by default)." % address)
+    except socket.timeout:
+        raise InceptionismError("bad-settings", UNREACHABLE % (
+            "at " + address, "no answer within %g s" % seconds))
+    except (OSError, socket.error) as error:
+        raise InceptionismError("bad-settings", UNREACHABLE % (
+            "at " + address, getattr(error, "strerror", None) or str(error)))
 
 
 class Cluster(object):
@@ -107,13 +144,15 @@ class Cluster(object):
     already started in this process (a test's) is used as it is and left running.
     """
 
-    def __init__(self, address, device="auto", random_weights=None, weights=None, threads=None):
-        """threads: torch threads per CPU worker (default: the cores shared out among them)."""
+    def __init__(self, address, device="auto", random_weights=None, weights=None, threads=None,
+                 should_stop=None):
+        """threads: torch threads per CPU worker (default: the cores shared out among them);
+        should_stop() true while joining a cluster stops (Cancelled) within a second."""
         kind, argument = parse_address(address)
         self.ray = ray = import_ray()
         self._started = False
         if not ray.is_initialized():
-            self._connect(kind, argument)
+            self._connect(kind, argument, should_stop)
         resources = ray.cluster_resources()
         gpus, cpus = int(resources.get("GPU", 0)), max(1, int(resources.get("CPU", 1)))
         if kind == "local":
@@ -128,18 +167,25 @@ class Cluster(object):
                                "threads": threads or cpu_share}
         self.gpus = gpus
 
-    def _connect(self, kind, argument):
+    def _connect(self, kind, argument, should_stop):
         import logging
         options = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+        if kind == "local":
+            start_loopback_only(self.ray, max(os.cpu_count() or 1, argument), **options)
+            self._started = True
+            return
+        seconds = connect_seconds()
+        if kind == "remote":
+            probe(argument, seconds)
+        address = argument if kind == "remote" else "auto"
+        where = "at " + argument if kind == "remote" else "this computer joined (auto)"
         try:
-            if kind == "local":
-                start_loopback_only(self.ray, max(os.cpu_count() or 1, argument), **options)
-                self._started = True
-            else:
-                self.ray.init(address=argument if kind == "remote" else "auto", **options)
+            bounded(lambda: self.ray.init(address=address, **options), self.ray.shutdown,
+                    seconds, should_stop,
+                    UNREACHABLE % (where, "no answer within %g s" % seconds),
+                    UNREACHABLE % (where, "the last try is still waiting for an answer"))
         except (ConnectionError, RuntimeError, ValueError) as error:
-            raise InceptionismError("bad-settings", "Cannot reach the Ray cluster at %s: %s"
-                                    % (argument or kind, str(error).splitlines()[0]))
+            raise InceptionismError("bad-settings", UNREACHABLE % (where, _first_line(error)))
 
     def describe(self):
         where = ("%d GPU%s" % (self.gpus, "s" * (self.gpus > 1)) if self.placement["num_gpus"]
@@ -159,6 +205,48 @@ class Cluster(object):
 
     def __exit__(self, *exc_info):
         self.close()
+
+
+# The connection attempt bounded() gave up waiting for, which may still be running.
+_ABANDONED = []
+
+
+def bounded(connect, disconnect, seconds, should_stop, late, busy):
+    """connect(), or the message late (bad-settings) once it has taken seconds (Cancelled when
+    should_stop() turns true first). Ray cannot be told to give up, so connect goes on in a
+    thread of its own; should it succeed after all, disconnect() undoes it. While such an
+    abandoned attempt still runs, a new one is not started beside it (Ray has one connection a
+    process): the message busy says so at once."""
+    if any(thread.is_alive() for thread in _ABANDONED):
+        raise InceptionismError("bad-settings", busy)
+    outcome, lock, done = {}, threading.Lock(), threading.Event()
+
+    def attempt():
+        try:
+            connect()
+        except BaseException as error:  # raised again below, in the caller's thread
+            outcome["error"] = error
+        with lock:
+            done.set()
+            undo = outcome.get("abandoned") and "error" not in outcome
+        if undo:
+            disconnect()
+    thread = threading.Thread(target=attempt, name="cluster-connect")
+    thread.daemon = True
+    thread.start()
+    deadline = time.monotonic() + seconds
+    while not done.wait(min(0.5, max(0.0, deadline - time.monotonic()))):
+        stop = should_stop is not None and should_stop()
+        if stop or time.monotonic() >= deadline:
+            with lock:
+                if not done.is_set():
+                    outcome["abandoned"] = True
+                    _ABANDONED[:] = [thread]
+                    if stop:
+                        raise Cancelled()
+                    raise InceptionismError("bad-settings", late)
+    if "error" in outcome:
+        raise outcome["error"]
 
 
 def start_loopback_only(ray, cpus, **options):
@@ -606,9 +694,10 @@ def animate_in_worker(address, engine, frames, values, mask, on_frame, progress,
     """Dream frames (all the animation's source pixels, in order) on the cluster, handing each
     dreamed frame to on_frame(index, pixels, False) in order, as the plug-in expects; meta."""
     started, waiting, sent = time.monotonic(), {}, [0]
+    import_ray(NEEDS_RAY_IN_WORKER % address)
     # A short animation is shared out among the workers rather than left to one chunk.
     with Cluster(address, device=str(engine.device), random_weights=engine.random_weights,
-                 weights=engine.weights) as workers:
+                 weights=engine.weights, should_stop=should_stop) as workers:
         log("dreaming the animation on " + workers.describe())
         chunk_frames = max(1, min(CHUNK_FRAMES, -(-len(frames) // workers.workers)))
         plan = Plan(len(frames), chunk_frames, LEAD_IN, min(CROSSFADE, chunk_frames))

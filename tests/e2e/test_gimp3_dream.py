@@ -1,7 +1,6 @@
 """Dream in a real, headless GIMP 3 with this checkout's engine behind it (one launch for all
 cases: see conftest.py and in_gimp/cases.py)."""
 import json
-import re
 
 import numpy as np
 import pytest
@@ -43,9 +42,7 @@ def test_a_dream_with_a_guide_layer_and_a_mix_records_both_in_its_recipe(gimp_ru
 
 
 def test_one_warm_worker_serves_every_run_as_installed_for_artists(gimp_run):
-    assert gimp_run.log.count("warm worker listening") == 1
-    served = set(re.findall(r"worker (\d+): (?:dream|visualize|zoom) #1 ok", gimp_run.log))
-    assert len(served) == 1, gimp_run.log
+    real_gimp.assert_one_warm_worker_a_command(gimp_run.log)
 
 
 @pytest.mark.parametrize("name", DREAMED + sorted(REFUSED))

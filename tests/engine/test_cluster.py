@@ -75,6 +75,20 @@ def test_local_ray_listens_on_this_machine_only_without_a_dashboard(local_ray):
     assert os.environ["RAY_AUTH_MODE"] == "token" and os.stat(token).st_mode & 0o077 == 0
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 2])
+def test_each_worker_runs_torch_on_its_share_of_the_cores(local_ray, workers):
+    """local:N on C cores: each of the N workers' engines runs torch on C/N threads, so that
+    together they use every core and do not fight over them."""
+    cores = int(local_ray.cluster_resources()["CPU"])
+    with cluster.Cluster("local:%d" % workers, device="cpu", random_weights=True) as spread:
+        actor = spread.new_actor()
+        threads = local_ray.get(actor.__ray_call__.remote(
+            lambda engine_actor: __import__("torch").get_num_threads()))
+        local_ray.kill(actor)
+    assert threads == spread.placement["num_cpus"] == max(1, cores // workers)
+
+
 @pytest.fixture
 def one_thread():
     import torch

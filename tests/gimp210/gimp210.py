@@ -88,7 +88,9 @@ class Relay(object):
 
     def __init__(self, socket_path, worker_command, env):
         self.log = open(socket_path + ".log", "ab")
-        serve = " ".join(shlex.quote(word) for word in worker_command)
+        # socat splits its addresses at colons: one in the command (--cluster local:2) is
+        # escaped.
+        serve = " ".join(shlex.quote(word) for word in worker_command).replace(":", "\\:")
         self.process = subprocess.Popen(
             ["socat", "UNIX-LISTEN:%s,fork,mode=600" % socket_path, "EXEC:%s" % serve],
             env=env, stdout=self.log, stderr=subprocess.STDOUT)

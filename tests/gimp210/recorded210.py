@@ -32,8 +32,9 @@ SELECTION = {"selection": ["rectangle", [8, 6, 24, 20]]}
 LAYER_AT_OFFSETS = {"size": [40, 30], "offsets": [10, 8]}
 # name: (image spec for batch.py, the case's own settings, worker). A script's cases give FAST
 # over the table's defaults; an artist's (DIALOG) give their changes over the dialog's defaults.
-# worker: a relay's name ("worker", as installed, when None; "unserved": a socket nobody serves)
-# or "missing".
+# worker: a relay's name ("worker", as installed, when None; "unserved": a socket nobody serves;
+# "cluster": the installed worker with install.py --cluster-address local:2's --cluster local:2;
+# "cluster_unreachable": with a cluster address where nothing listens) or "missing".
 DIALOG = "dialog"
 SPECS = {
     "whole": ({}, {}, None),
@@ -74,6 +75,9 @@ SPECS = {
     "animation_single_layer": ({"frames": 1}, {}, None),
     "animation_layer_group": ({"frames": 3, "group_at": 1}, {}, None),
     "animation_sizes": ({"frames": 3, "sizes": {"2": [40, 30]}}, {}, None),
+    "animation_cluster": ({"frames": 4}, {}, "cluster"),
+    "animation_cluster_free": ({"frames": 4}, {"flicker": "free"}, "cluster"),
+    "animation_cluster_unreachable": ({"frames": 4}, {}, "cluster_unreachable"),
 }
 PDB_NAME = dict((entry[0], name) for name, entry in plugin_support.PROCEDURES.items())
 
@@ -104,8 +108,9 @@ def dialog_defaults(procedure):
 def worker_commands():
     """The relays served outside the root: (name, the worker command each connection runs)."""
     python = os.path.join(sys.prefix, "bin", "python")
-    return [("worker", [python, "-m", "inceptionism.worker", "--keep-warm",
-                        str(gimp210.WARM_S)]),
+    installed = [python, "-m", "inceptionism.worker", "--keep-warm", str(gimp210.WARM_S)]
+    return [("worker", installed), ("cluster", installed + ["--cluster", "local:2"]),
+            ("cluster_unreachable", installed + ["--cluster", "ray://127.0.0.1:1"]),
             ("dying", [python, os.path.join(REPO_E2E, "dying_worker.py")]),
             ("disconnecting", [python, os.path.join(gimp210.HERE, "disconnecting_worker.py")])]
 

@@ -2,7 +2,6 @@
 launch for all cases: see conftest.py, recorded210.py and in_gimp/batch.py). The same cases and
 checks as the GIMP 3 tests (tests/real_gimp.py), except where GIMP 2.10 differs, said there."""
 import json
-import re
 
 import numpy as np
 import pytest
@@ -47,9 +46,7 @@ def test_a_dream_with_a_guide_layer_and_a_mix_records_both_in_its_recipe(gimp210
 
 
 def test_one_warm_worker_serves_every_run_through_the_socket(gimp210_run):
-    assert gimp210_run.log.count("warm worker listening") == 1
-    served = set(re.findall(r"worker (\d+): (?:dream|visualize|zoom) #1 ok", gimp210_run.log))
-    assert len(served) == 1, gimp210_run.log
+    real_gimp.assert_one_warm_worker_a_command(gimp210_run.log)
 
 
 @pytest.mark.parametrize("name", DREAMED + sorted(REFUSED))

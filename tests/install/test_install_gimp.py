@@ -300,3 +300,7 @@ def test_a_cluster_address_goes_into_the_worker_command(home, venv, commands, ca
     with pytest.raises(SystemExit):
         run_install(venv, "--no-weights", "--cluster-address", "head:10001")
     assert "--cluster-address is auto, local:N or ray://HOST:PORT" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # not dropped without a word
+        run_install(venv, "--no-weights", "--cluster-address", "auto", "--worker-command",
+                    "ssh gpu-box python3 -m inceptionism.worker")
+    assert "end that command with --cluster auto" in capsys.readouterr().err

@@ -223,6 +223,18 @@ def case_guided_mix():
     return image, drawables, {"guide": guide}
 
 
+def case_animation_cluster():
+    return animation(count=4)
+
+
+def case_animation_cluster_free():
+    return animation(count=4)
+
+
+def case_animation_cluster_unreachable():
+    return animation(count=4)
+
+
 # (case, procedure, its own settings), run in this order; the fast settings come from the host.
 CASES = [(case, "dream", {}) for case in (
     case_whole, case_rectangle, case_feathered_ellipse, case_offsets, case_transparency,
@@ -247,14 +259,26 @@ CASES = [(case, "dream", {}) for case in (
     (case_zoom_network_vgg16, "zoom", {"start": "noise", "model": "vgg16", "layer": None}),
 ] + [(case, "animate", {}) for case in (
     case_animation_worker_dies, case_animation_single_layer, case_animation_layer_group,
-    case_animation_sizes)]
+    case_animation_sizes)] + [
+    # the worker told to spread animations over a local Ray (WORKERS), smooth and free
+    (case_animation_cluster, "animate", {}),
+    (case_animation_cluster_free, "animate", {"flicker": "free"}),
+    (case_animation_cluster_unreachable, "animate", {}),
+]
 # Cases run with another worker.json command, given the installed one.
 MISSING_WORKER = ["/nonexistent/inceptionism-venv/bin/python", "-m", "inceptionism.worker"]
+# What install.py --cluster-address local:2 writes: the worker's command with --cluster local:2;
+# and with a cluster address where nothing listens.
+ON_CLUSTER = ["--cluster", "local:2"]
+NO_CLUSTER_THERE = ["--cluster", "ray://127.0.0.1:1"]
 WORKERS = {
     case_worker_missing: lambda command: MISSING_WORKER,
     case_zoom_worker_missing: lambda command: MISSING_WORKER,
     case_zoom_worker_dies: lambda command: command[:1] + [DYING_WORKER],
     case_animation_worker_dies: lambda command: command[:1] + [DYING_WORKER],
+    case_animation_cluster: lambda command: command + ON_CLUSTER,
+    case_animation_cluster_free: lambda command: command + ON_CLUSTER,
+    case_animation_cluster_unreachable: lambda command: command + NO_CLUSTER_THERE,
 }
 
 
