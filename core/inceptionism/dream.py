@@ -57,6 +57,7 @@ def _octaves(image, network, objective, recipe, rng, mask, progress, should_stop
         dreamed = resize(dreamed, octave_size).add_(base)
         weight = None if mask is None else resize(mask, octave_size)
         grad = torch.empty_like(dreamed)  # one buffer for every step of the octave
+        allocator.give_back()  # what the octave before freed
         for iteration in range(recipe.iterations):
             if should_stop is not None and should_stop():
                 raise Cancelled()
