@@ -53,11 +53,13 @@ def _octaves(image, network, objective, recipe, rng, mask, progress, should_stop
     report = _Progress(sizes, recipe.iterations, progress)
     dreamed = image.new_zeros(image.shape[:2] + sizes[0])  # the detail dreamed so far: none
     for octave, octave_size in enumerate(sizes):
+        base = grad = weight = None  # the octave before's buffers go back to the system
+        allocator.give_back()  # before this octave's are made (kept, they would add up)
         base = resize(image, octave_size)
         dreamed = resize(dreamed, octave_size).add_(base)
+        allocator.give_back()  # and the octave before's dream, once resized
         weight = None if mask is None else resize(mask, octave_size)
         grad = torch.empty_like(dreamed)  # one buffer for every step of the octave
-        allocator.give_back()  # what the octave before freed
         for iteration in range(recipe.iterations):
             if should_stop is not None and should_stop():
                 raise Cancelled()
