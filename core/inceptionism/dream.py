@@ -9,9 +9,10 @@ Mordvintsev, Olah & Tyka, "Inceptionism" (2015), and google/deepdream's dream.ip
 - large pictures get their gradient tile by tile (TensorFlow's DeepDream tutorial), the tile grid
   at a new random offset every step so no seam stays in one place long enough to show; a picture
   of up to WHOLE_PICTURE_TILES tiles' area is one tile (tiles are there to bound memory).
-Speed (docs/performance.md): steps work in place on one gradient buffer per octave; the tiles
-of a tiled picture are read through wrapped indices, never a shifted copy of the picture, and
-an untiled picture is jittered with one roll.
+Speed (docs/performance.md): steps work in place on one gradient buffer per octave, the memory
+one step frees is kept for the next (allocator.py), the tiles of a tiled picture are read
+through wrapped indices, never a shifted copy of the picture, and an untiled picture is
+jittered with one roll.
 No I/O here: progress and cancellation come in as callables.
 """
 import random
@@ -21,6 +22,7 @@ from collections import namedtuple
 import torch
 import torch.nn.functional as F
 
+from . import allocator
 from .errors import Cancelled
 
 # The numbers that shape a dream (the settings table's dream settings, in engine units).
@@ -41,13 +43,21 @@ def deep_dream(image, network, objective, recipe, seed=0, mask=None, progress=No
     whatever the octaves and iterations: every step works in place, so an 8000 x 8000 dream fits.
     """
     rng = random.Random(seed)
+    with allocator.kept_between_steps():  # the steps reuse one another's memory
+        return _octaves(image, network, objective, recipe, rng, mask, progress, should_stop)
+
+
+def _octaves(image, network, objective, recipe, rng, mask, progress, should_stop):
     size = tuple(image.shape[-2:])
     sizes = octave_sizes(size, recipe.octaves, recipe.octave_scale, network.min_size)
     report = _Progress(sizes, recipe.iterations, progress)
     dreamed = image.new_zeros(image.shape[:2] + sizes[0])  # the detail dreamed so far: none
     for octave, octave_size in enumerate(sizes):
+        base = grad = weight = None  # the octave before's buffers go back to the system
+        allocator.give_back()  # before this octave's are made (kept, they would add up)
         base = resize(image, octave_size)
         dreamed = resize(dreamed, octave_size).add_(base)
+        allocator.give_back()  # and the octave before's dream, once resized
         weight = None if mask is None else resize(mask, octave_size)
         grad = torch.empty_like(dreamed)  # one buffer for every step of the octave
         for iteration in range(recipe.iterations):

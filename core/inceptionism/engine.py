@@ -11,8 +11,8 @@ import time
 import numpy as np
 import torch
 
-from . import (__version__, animate, catalogue, classes, dream, gallery, images, looks,
-               models, objectives, protocol, visualize, zoom)
+from . import (__version__, catalogue, classes, dream, gallery, images, looks, models,
+               objectives, protocol, visualize, zoom)
 from .errors import InceptionismError
 
 # A guide picture is looked at about as large as the networks were trained to see.
@@ -133,6 +133,7 @@ class Engine(object):
         first: the index of the first frame (a cluster's chunk starts mid-sequence): each frame's
         randomness comes from its index.
         """
+        from . import animate  # OpenCV's optical flow: loaded only for animations
         started = time.monotonic()
         values = protocol.checked_settings("animate", values)
         sequence = animate.Sequence(values["coherence"])

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 import torch
 
 from inceptionism import models
@@ -79,6 +80,22 @@ def test_cold_start_reports_cold_and_warm_starts_of_both_workers():
         assert 0 < hello < first  # the first progress comes after the hello, on one clock
         assert warm > 0
     assert times["cli_first_progress_s"] > 0
+
+
+@pytest.mark.slow
+def test_whole_process_prints_each_contender_with_its_ratios_to_the_engine():
+    output = bench("whole_process.py", "--sizes", "64", "--pairs", "1", "--iterations", "1",
+                   "--baseline", ROOT)
+    rows = dict((cells[1], cells) for cells in (
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in output.splitlines()) if cells[0] == "64²")
+    assert sorted(rows) == sorted(["engine", "reference (cut)", "reference (whole network)",
+                                   "engine at --baseline"])
+    for name, cells in rows.items():
+        assert float(cells[2]) > 0 and float(cells[3]) > 0
+        assert float(cells[4]) > 0.1  # peak memory, GB: torch alone takes more
+        wall, cpu = (float(cell.split("x")[0]) for cell in cells[5:7])
+        assert wall > 0 and cpu > 0 and (name != "engine" or wall == cpu == 1.0)
 
 
 def test_flicker_prints_each_method_with_its_detail_and_the_speed_and_memory():

@@ -44,6 +44,20 @@ def test_truncated_network_stops_at_the_deepest_layer(googlenet):
     assert not kept & {"inception4b", "inception5b", "fc", "avgpool"}
 
 
+@pytest.mark.parametrize("model", ["googlenet", "resnet50"])
+def test_the_cut_is_torchvisions_feature_extractor_traced_once(random_build, model):
+    """cut() replaces create_feature_extractor (which traces twice): the same graph and modules."""
+    from torchvision.models.feature_extraction import create_feature_extractor
+    outputs = {catalogue.LAYERS[model][1].module: "middle", catalogue.LOGITS_MODULE[model]: "end"}
+    for wanted in (outputs, dict([next(iter(outputs.items()))])):
+        ours, theirs = (make(random_build(model), wanted)
+                        for make in (models.cut, create_feature_extractor))
+        assert ours.code == theirs.code
+        assert set(dict(ours.named_modules())) == set(dict(theirs.named_modules()))
+    with pytest.raises(ValueError, match="no module"):
+        models.cut(random_build(model), {"no.such.module": "x"})
+
+
 def test_bfloat16_activations_come_back_as_float32_close_to_float32s(googlenet):
     exact, fast = (models.Network("googlenet", googlenet, ["inception4c"], compute_dtype=dtype)
                    for dtype in (torch.float32, torch.bfloat16))
@@ -237,5 +251,15 @@ def test_torchvision_comes_without_torch_dynamo_and_its_box_ops_still_find_it():
               "[[0.0, 0.0, 4.0, 4.0]])], 2).shape == (1, 1, 2, 2)\n"
               "assert sys.modules['torchvision.ops.roi_align'].is_compile_supported('cpu')\n"
               "assert 'torch._dynamo' in sys.modules and hasattr(torch._dynamo, 'utils')\n")
+    subprocess.check_call([sys.executable, "-c", script], env=dict(
+        os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(models.__file__))))
+
+
+def test_a_still_dream_starts_without_opencv():
+    """OpenCV (the animations' optical flow) loads only when an animation runs (cold start)."""
+    script = ("import sys; from inceptionism import cli, engine, worker\n"
+              "assert 'cv2' not in sys.modules, 'cv2 loaded'\n"
+              "from inceptionism import animate\n"
+              "assert 'cv2' in sys.modules\n")
     subprocess.check_call([sys.executable, "-c", script], env=dict(
         os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(models.__file__))))
