@@ -303,11 +303,11 @@ class Adjustment(Object):
         return min(max(float(value), self.lower), self.upper - self.page_size)
 
 
-class Range(Widget):
-    _signals = ("value-changed",)
+class _Adjusted(object):
+    """What GtkRange and GtkSpinButton share: a value held by an adjustment, whose change they
+    pass on as their own "value-changed"."""
 
-    def __init__(self, adjustment=None):
-        Widget.__init__(self)
+    def _adjust_with(self, adjustment):
         if adjustment is not None and not isinstance(adjustment, Adjustment):
             raise TypeError("adjustment should be a gtk.Adjustment or None")
         self._adjustment = adjustment or Adjustment()
@@ -321,6 +321,14 @@ class Range(Widget):
 
     def set_value(self, value):
         self._adjustment.set_value(value)
+
+
+class Range(_Adjusted, Widget):
+    _signals = ("value-changed",)
+
+    def __init__(self, adjustment=None):
+        Widget.__init__(self)
+        self._adjust_with(adjustment)
 
 
 class Scale(Range):
@@ -362,26 +370,14 @@ class Entry(Widget):
         return self._text
 
 
-class SpinButton(Entry):
+class SpinButton(_Adjusted, Entry):
     _signals = ("value-changed",)
 
     def __init__(self, adjustment=None, climb_rate=0.0, digits=0):
         Entry.__init__(self)
         _floats((climb_rate,))
         _ints((digits,))
-        if adjustment is not None and not isinstance(adjustment, Adjustment):
-            raise TypeError("adjustment should be a gtk.Adjustment or None")
-        self._adjustment = adjustment or Adjustment()
-        self._adjustment.connect("value-changed", lambda _adjustment: self.emit("value-changed"))
-
-    def get_adjustment(self):
-        return self._adjustment
-
-    def get_value(self):
-        return self._adjustment.get_value()
-
-    def set_value(self, value):
-        self._adjustment.set_value(value)
+        self._adjust_with(adjustment)
 
     def get_value_as_int(self):
         return int(round(self.get_value()))
