@@ -84,8 +84,8 @@ class PreviewRunner(object):
             self.view.show_gallery(sheet, meta)
             paths.append_log(u"plug-in: channel gallery of %s shown (%d channels)\n" % (
                 meta["layer"], meta["channels"]), self.session.config["log"])
-        self._ended(u"Channel gallery of %s: click a picture to dream with its channel"
-                    % meta["layer"] if sheet is not None else u"")
+        self._ended(u"Channel gallery of %s: %s" % (meta["layer"], self.view.gallery_hint)
+                    if sheet is not None else u"")
 
     def stop(self):
         """The dialog closes: cancel what runs, at once (the thread is left to end by itself)."""

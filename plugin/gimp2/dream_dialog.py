@@ -128,6 +128,7 @@ class DreamDialog(object):
         self.dialog.show_all()
         self.runner = PreviewRunner(session, self, gobject.idle_add, self.pixels, self.full_size)
         self.button.connect("clicked", lambda _button: self.runner.refresh())
+        self.gallery_button.connect("clicked", lambda _button: self.runner.gallery())
         self.changed(None)  # the remembered values, described in words
 
     def preview_pane(self):
@@ -139,9 +140,11 @@ class DreamDialog(object):
                              if self.pixels is not None else "")
         self.button = gtk.Button("_Preview")
         self.button.set_sensitive(self.pixels is not None)
+        self.gallery_button = gtk.Button("Show _channels")
         box = gtk.VBox(False, 6)
         for widget, name in ((self.picture, "preview"), (self.status, "preview-status"),
-                             (self.estimate, "estimate"), (self.button, "preview-button")):
+                             (self.estimate, "estimate"), (self.button, "preview-button"),
+                             (self.gallery_button, "gallery-button")):
             widget.set_name(name)
             box.pack_start(widget, False)
         return box
@@ -188,6 +191,19 @@ class DreamDialog(object):
 
     def show_estimate(self, text):
         self.estimate.set_text(utf8(text))
+
+    gallery_hint = u"opened as a new image: put a picture's number in Advanced \u25b8 Channel"
+
+    def show_gallery(self, sheet, meta):  # the labelled gallery: a new image, in its display
+        image = gimp.Image(sheet.width, sheet.height, gimpfu.RGB)
+        layer = gimp.Layer(image, utf8(u"Channels of %s" % meta["layer"]), sheet.width,
+                           sheet.height, gimpfu.RGB_IMAGE, 100.0, gimpfu.LAYER_MODE_NORMAL)
+        layer.get_pixel_rgn(0, 0, sheet.width, sheet.height, True, False)[
+            0:sheet.width, 0:sheet.height] = bytes(sheet.data)
+        layer.flush()
+        image.insert_layer(layer)
+        gimp.Display(image)
+        gimp.displays_flush()
 
     def allow_run(self, allowed):
         self.button.set_sensitive(allowed and self.pixels is not None)

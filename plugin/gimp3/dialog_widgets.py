@@ -177,6 +177,8 @@ class PreviewPane(object):
         self.expander.add(scroller)
         return self.expander
 
+    gallery_hint = u"click a picture to dream with its channel"
+
     def show_gallery(self, sheet, meta):
         self.gallery_meta = meta
         self.gallery_picture.set_from_pixbuf(pixbuf_of(sheet))

@@ -1,11 +1,11 @@
 """The artist at GIMP 2.10's Dream dialog, for drive.py: plays gtk.stub_user under Python 2.7.
 
 It finds the dialog's widgets by name (the settings' names, and preview, preview-status, estimate,
-preview-button), makes the case's edits in the widgets' own terms (a combo box's index, a number,
+preview-button, gallery-button), makes the case's edits in the widgets' own terms (a combo box's index, a number,
 a bool) in the dialog's order, follows the case's dialog_script, and writes down what the
 dialog showed. Steps: "wait" (until the preview or the engine's start has ended), "pause" (the
-dialog left alone for PAUSE_S), "preview" (click Preview), "ok" (click Dream, if it is not greyed
-out) and "cancel".
+dialog left alone for PAUSE_S), "preview" (click Preview), "channels" (click Show channels), "ok"
+(click Dream, if it is not greyed out) and "cancel".
 """
 import time
 
@@ -121,6 +121,8 @@ def player(case, record):
                 pause()
             elif step == "preview":
                 named(dialog)["preview-button"].clicked()
+            elif step == "channels":
+                named(dialog)["gallery-button"].clicked()
             shots.append(dict(snapshot(dialog), step=step))
             if step == "ok" and dialog.stub_button(gtk.RESPONSE_OK).is_sensitive():
                 return gtk.RESPONSE_OK

@@ -3,6 +3,7 @@ Python 2.7 with the strict PyGTK stubs: its widgets come from the settings table
 dreamed by the worker (the fake engine of tests/protocol, which echoes), OK hands gimpfu the
 dialog's values (a mix and a guide layer too), Cancel runs nothing, and an engine that cannot
 dream greys out Dream."""
+import base64
 import io
 import json
 import os
@@ -20,7 +21,7 @@ FAKE_WORKER = [sys.executable, os.path.join(gimp2_run.REPO, "tests", "protocol",
                "engine"]
 BROKEN_WORKER = ["/nonexistent/inceptionism-venv/bin/python", "-m", "inceptionism.worker"]
 IMAGE = {"size": [40, 30]}
-PREVIEW_WIDGETS = ["preview", "preview-status", "estimate", "preview-button"]
+PREVIEW_WIDGETS = ["preview", "preview-status", "estimate", "preview-button", "gallery-button"]
 # Words the artist picks, and an engine value set by hand under Advanced.
 EDITS = {"depth": "animals", "strength": "subtle", "iterations": 3}
 GLOW = {"name": "glow", "kind": "float", "default": 0.25, "low": 0.0, "high": 1.0,
@@ -48,6 +49,7 @@ CASES = {
     "busy": (case({}, ["pause", "ok"]), {"FAKE_STEP_S": "1"}),
     "added_setting": (case({}, ["cancel"], extra_settings=[GLOW]), {}),
     "guided_mix": (guided_mix(), {}),
+    "gallery": (case({}, ["wait", "channels", "pause", "cancel"]), {}),
 }
 
 
@@ -186,3 +188,17 @@ def test_a_second_depth_and_a_guide_layer_chosen_in_the_dialog_are_dreamed(runs)
     dreamed = recipe(run)
     assert (dreamed["layer-2"], dreamed["blend"]) == ("inception3b", 0.3)  # ornaments, GoogLeNet
     assert json.loads(run["new"][0]["recipe"])["guide"]["layer"] == "Guide"
+
+
+def test_show_channels_opens_the_labelled_gallery_as_a_new_image_and_says_how_to_use_it(runs):
+    """The fake engine's gallery is 2 x 2 pixels of 7s; nothing is dreamed (Cancel)."""
+    run = runs["gallery"]
+    assert run["new"] == [], run["output"]
+    gallery, = run["new_images"]
+    assert gallery["size"] == [2, 2] and len(gallery["displays"]) == 1
+    layer, = gallery["layers"]
+    assert layer["name"] == "Channels of inception4c"
+    assert base64.b64decode(layer["pixels"]) == b"\x07" * 12
+    assert shot(run, "pause")["status"] == (u"Channel gallery of inception4c: opened as a new "
+                                            u"image: put a picture's number in Advanced "
+                                            u"\u25b8 Channel")

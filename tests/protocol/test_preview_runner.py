@@ -23,6 +23,7 @@ LIGHT = {"recipe": "custom", "depth": "custom", "detail": "custom", "strength": 
 
 class View(object):
     """What the dialog would show, in order."""
+    gallery_hint = u"the view's own words for its gallery"
 
     def __init__(self):
         self.calls = []
@@ -136,7 +137,7 @@ def test_a_channel_gallery_is_built_with_progress_and_shown(tmp_path, worker_env
     assert (meta["layer"], meta["channels"], meta["cell"]) == ("inception4c", 1, [2, 2])
     statuses = [call[1] for call in view.calls if call[0] == "show_status"]
     assert u"Channel gallery of inception4c: 50%, batch 1 of 2" in statuses
-    assert statuses[-1].startswith(u"Channel gallery of inception4c: click a picture")
+    assert statuses[-1] == u"Channel gallery of inception4c: the view's own words for its gallery"
     with io.open(os.path.join(str(tmp_path), "inceptionism.log"), encoding="utf-8") as handle:
         assert "channel gallery of inception4c shown (1 channels)" in handle.read()
     session.close()
