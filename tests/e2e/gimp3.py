@@ -19,6 +19,9 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 PLUGIN_NAME = "inceptionism-gimp3"
 DEFAULT_ROOT = os.path.join(os.path.expanduser("~"), ".cache", "inceptionism-tests", "gimp3-root")
 GIMP_TIMEOUT_S = 900
+# What makes the engine compute as another CPU kind would, passed on to GIMP's engine.
+CPU_KIND = ("INCEPTIONISM_COMPUTE_DTYPE", "ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA",
+            "MKL_ENABLE_INSTRUCTIONS")
 
 # One launch of GIMP: its exit status and output, and the folder (host path) its script wrote to.
 Launch = namedtuple("Launch", "returncode stdout stderr out_dir")
@@ -109,7 +112,9 @@ class GimpSession(object):
             return ""
 
     def environment(self):
-        return {
+        """GIMP's environment inside the root; tests run as another CPU kind would (README:
+        the engine's precision and torch's, oneDNN's and MKL's switches) run GIMP's engine so."""
+        return dict(((name, os.environ[name]) for name in CPU_KIND if name in os.environ), **{
             "HOME": self.inside(self.home),
             "PATH": "/usr/bin:/bin",
             "LANG": "C.UTF-8",
@@ -119,7 +124,7 @@ class GimpSession(object):
             # The worker imports this checkout's engine; the plug-in still imports its installed
             # copy, which comes first on its own path. The spy does nothing unless a test asks.
             "PYTHONPATH": os.pathsep.join([os.path.join(REPO, "core"), os.path.join(HERE, "spy")]),
-        }
+        })
 
     def close(self):
         shutil.rmtree(self.run_dir, ignore_errors=True)
