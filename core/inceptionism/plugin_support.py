@@ -239,7 +239,7 @@ class Session(object):
         if pixels is not None:
             message["image"] = _description(pixels)
             payload = pixels.data
-        payload = payload + after if after else payload
+        payload = [payload, after] if after else payload
         try:
             if self.worker is None:
                 self.worker = self._started_worker()

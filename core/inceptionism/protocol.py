@@ -54,12 +54,15 @@ class BadFrame(ProtocolError):
 
 
 def write_frame(stream, header, payload=b""):
-    """Write one frame and flush; payload is anything with the buffer interface."""
+    """Write one frame and flush; payload is anything with the buffer interface, or a list of
+    such parts written one after the other (a picture and its guide, never joined in a copy)."""
     body = json.dumps(header, separators=(",", ":"), sort_keys=True).encode("ascii")
-    stream.write(PREFIX.pack(MAGIC, len(body), len(payload)))
+    parts = payload if isinstance(payload, list) else [payload]
+    stream.write(PREFIX.pack(MAGIC, len(body), sum(len(part) for part in parts)))
     stream.write(body)
-    if len(payload):
-        stream.write(payload)
+    for part in parts:
+        if len(part):
+            stream.write(part)
     stream.flush()
 
 

@@ -34,6 +34,15 @@ def test_the_prefix_is_magic_json_length_payload_length():
     assert data[16 + json_length:] == b"xyz"
 
 
+def test_a_payload_given_in_parts_is_read_back_as_one():
+    """A picture and its guide go out as two parts, never joined in a copy of the picture."""
+    picture, guide = bytearray(b"p" * 12), memoryview(b"guide")
+    header = {"type": "dream", "image": protocol.image_description(2, 2, 3, "u8"),
+              "guide": protocol.image_description(5, 1, 1, "u8")}
+    assert protocol.read_frame(framed((header, [picture, b"", guide]))) == \
+        (header, b"p" * 12 + b"guide")
+
+
 @pytest.mark.parametrize("cut", [5, 20, -1])
 def test_a_truncated_frame_is_a_protocol_error(cut):
     data = framed(({"type": "result", "image": protocol.image_description(2, 1, 3, "u8")},
