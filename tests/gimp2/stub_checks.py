@@ -424,7 +424,6 @@ class Gimpfu(unittest.TestCase):
         self.assertEqual(gimpfu._type_mapping[gimpfu.PF_SLIDER], PDB_FLOAT)
         self.assertEqual(gimpfu._type_mapping[gimpfu.PF_OPTION], PDB_INT32)
 
-
     def test_interact_is_looked_up_when_a_dialog_is_needed(self):
         # gimpfu's _run calls the module's _interact(proc_name, start_params) only where GIMP
         # did not pass every value, so a plug-in may give one procedure a dialog of its own
