@@ -3,8 +3,9 @@
 A dream needs the activations of one or a few layers, never the classifier, so the network is
 truncated as torchvision's create_feature_extractor does (cut()): it keeps only the modules the
 requested layers depend on, and the forward pass stops there. Each batch norm is then folded
-into the convolution before it, and the network runs channels_last (docs/performance.md has the
-numbers).
+into the convolution before it, a ReLU read only by a max pool runs after it, the first
+convolution takes its input gradient through space-to-depth (space_to_depth.py), and the network
+runs channels_last (docs/performance.md has the numbers).
 """
 import os
 import sys
@@ -49,7 +50,7 @@ from torch.fx import GraphModule  # noqa: E402
 from torch.fx.experimental.optimization import fuse  # noqa: E402
 from torchvision.models.feature_extraction import NodePathTracer  # noqa: E402
 
-from . import catalogue, errors, paths  # noqa: E402
+from . import catalogue, errors, paths, space_to_depth  # noqa: E402
 from .errors import InceptionismError  # noqa: E402
 
 # Each model as torchvision builds it without weights: no auxiliary classifiers, and no
@@ -177,8 +178,9 @@ class Network(torch.nn.Module):
     def __init__(self, model, full_network, layer_names, compute_dtype="auto"):
         super().__init__()
         modules = dict((name, module_of(model, name)) for name in layer_names)
-        self.extractor = fold_batch_norms(cut(
-            full_network, dict((module, name) for name, module in modules.items())))
+        self.extractor = space_to_depth.regroup_first_convolutions(pool_before_relu(
+            fold_batch_norms(cut(full_network, dict((module, name)
+                                                    for name, module in modules.items())))))
         mean, std = NORMALISATION[model]
         self.register_buffer("mean", torch.tensor(mean).view(1, 3, 1, 1))
         self.register_buffer("std", torch.tensor(std).view(1, 3, 1, 1))
@@ -249,6 +251,36 @@ def fold_batch_norms(extractor):
     own; the graph's containers are the extractor's own copies, never the full network's.
     """
     return fuse(extractor, inplace=True, no_trace=True)
+
+
+def pool_before_relu(extractor):
+    """The cut network with each ReLU whose only reader is a max pool moved after that pool, in
+    place: max and ReLU commute, so it is the same function and the same gradient (a window
+    the ReLU zeroes gets no gradient either way), and the ReLU then works on a quarter of the
+    values forward and backward (GoogLeNet's first two, ResNet's first; docs/performance.md).
+    """
+    graph = extractor.graph
+    modules = dict(extractor.named_modules())
+    for pool in list(graph.nodes):
+        if pool.op != "call_module" or not isinstance(modules[pool.target], torch.nn.MaxPool2d):
+            continue
+        relu = pool.args[0]
+        if not _is_relu(relu, modules) or list(relu.users) != [pool]:
+            continue
+        source = relu.args[0]
+        pool.replace_input_with(relu, source)
+        pool.replace_all_uses_with(relu)
+        relu.replace_input_with(source, pool)
+        pool.append(relu)  # the ReLU now runs after the pool
+    graph.lint()
+    extractor.recompile()
+    return extractor
+
+
+def _is_relu(node, modules):
+    if node.op == "call_module":
+        return isinstance(modules[node.target], torch.nn.ReLU)
+    return node.op == "call_function" and node.target in (torch.relu, torch.nn.functional.relu)
 
 
 # The one switch over the precision the convolutions compute in (README, "For developers"):

@@ -112,8 +112,40 @@ def test_network_is_frozen_in_eval_mode_and_channels_last(googlenet):
     network = models.Network("googlenet", googlenet, ["inception4c"])
     assert not network.training
     assert not any(p.requires_grad for p in network.parameters())
-    conv = network.extractor.conv1.conv.weight
-    assert conv.is_contiguous(memory_format=torch.channels_last) and not conv.is_contiguous()
+    for conv in (network.extractor.conv3.conv.weight,
+                 network.extractor.conv1.conv.convolution.weight):  # (space_to_depth's)
+        assert conv.is_contiguous(memory_format=torch.channels_last) and not conv.is_contiguous()
+
+
+def relus_after_pools(network):
+    modules = dict(network.extractor.named_modules())
+    return [node.name for node in network.extractor.graph.nodes
+            if models._is_relu(node, modules) and node.args[0].op == "call_module"
+            and isinstance(modules[node.args[0].target], torch.nn.MaxPool2d)]
+
+
+@pytest.mark.parametrize("model,layers,moved", [
+    ("googlenet", ["inception3a"], 2), ("resnet50", ["layer1"], 1),
+    ("googlenet", ["conv1", "inception3a"], 1),  # conv1's ReLU is a layer: it stays
+    pytest.param("vgg16", ["conv3-3"], 2, marks=pytest.mark.slow)])
+def test_a_relu_read_only_by_a_max_pool_runs_after_it_with_the_same_gradient(
+        random_build, model, layers, moved):
+    full = random_build(model)
+    network = models.Network(model, full, layers, compute_dtype=torch.float32)
+    assert len(relus_after_pools(network)) == moved
+    plain = models.fold_batch_norms(models.cut(full, dict(
+        (models.module_of(model, layer), layer) for layer in layers)))
+    pixels = network.normalise(torch.rand(1, 3, 75, 90, generator=torch.Generator().manual_seed(0)))
+    gradients = []
+    for extractor in (network.extractor, plain):
+        pixels = pixels.detach().requires_grad_(True)
+        activations = extractor(pixels)
+        loss = sum((activations[layer] ** 2).mean() for layer in layers)
+        gradients.append((activations, torch.autograd.grad(loss, pixels)[0]))
+    (moved_acts, moved_grad), (plain_acts, plain_grad) = gradients
+    for layer in layers:
+        assert torch.equal(moved_acts[layer], plain_acts[layer])
+    torch.testing.assert_close(moved_grad, plain_grad, rtol=1e-5, atol=1e-6)
 
 
 def test_network_knows_each_layers_channel_count(googlenet):
