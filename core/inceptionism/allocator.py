@@ -55,7 +55,7 @@ def kept_between_steps():
 
 def give_back():
     """Return the heap's free memory to the system (malloc_trim): at the end of a dream, and
-    between octaves, so that the smaller octave's picture-sized buffers do not stay beside the
-    larger one's (kept, they raised an 8000² dream's peak by 0.6 GB)."""
+    between the octaves of a tiled picture, so that the smaller octave's picture-sized buffers
+    do not stay beside the larger one's (kept, they raised an 8000² dream's peak by 0.6 GB)."""
     if _LIBC is not None:
         _LIBC.malloc_trim(0)
