@@ -1,12 +1,13 @@
 """The ways to dream that the benchmark compares: the engine, the plain reference, and the engine
 with one optimisation taken away at a time (so each row says what that optimisation gives)."""
 import copy
+from unittest import mock
 
 import numpy as np
 import torch
 from torchvision.models.feature_extraction import create_feature_extractor
 
-from inceptionism import catalogue, dream, models, objectives
+from inceptionism import allocator, catalogue, dream, models, objectives, space_to_depth
 from reference_dream import ReferenceNetwork, reference_dream
 
 
@@ -96,7 +97,9 @@ def ablation_names(compute_dtype, with_compile=False):
     """The rows ablations() gives on this machine: "float32 (no bfloat16)" only where the
     engine computes in bfloat16 (models.fast_dtype), "torch.compile" only when asked."""
     names = ["engine", "batch norms not folded", "contiguous memory format",
-             "whole network (not cut)", "reference loop (copies)", "1 thread"]
+             "whole network (not cut)", "first convolution's gradient direct",
+             "ReLU before max pool", "memory given back between octaves",
+             "reference loop (copies)", "1 thread"]
     if compute_dtype != torch.float32:
         names.append("float32 (no bfloat16)")
     names += ["tile 256", "tile 1024"]
@@ -116,6 +119,11 @@ def ablations(model, layer, recipe, with_compile=False):
             _whole(model, full, layer, network.compute_dtype), layer, recipe),
         "reference loop (copies)": lambda: Reference(EngineNetworkObjective(network, layer),
                                                      recipe),
+        "first convolution's gradient direct": lambda: Engine(
+            _direct_first_convolution(model, full, layer), layer, recipe),
+        "ReLU before max pool": lambda: Engine(_relu_before_pool(model, full, layer), layer,
+                                               recipe),
+        "memory given back between octaves": lambda: GivingBack(network, layer, recipe),
         "1 thread": lambda: Engine(network, layer, recipe, threads=1),
         "float32 (no bfloat16)": lambda: Engine(
             models.Network(model, full, [layer], compute_dtype=torch.float32), layer, recipe),
@@ -136,6 +144,28 @@ def _unfolded(model, full, layer):
     network = models.Network(model, full, [layer])
     network.extractor = create_feature_extractor(full, {models.module_of(model, layer): layer})
     return network
+
+
+def _direct_first_convolution(model, full, layer):
+    network = models.Network(model, full, [layer])
+    for name, module in list(network.extractor.named_modules()):
+        if isinstance(module, space_to_depth.SpaceToDepthGradient):
+            parent, _, child = name.rpartition(".")
+            setattr(network.extractor.get_submodule(parent), child, module.convolution)
+    return network
+
+
+def _relu_before_pool(model, full, layer):
+    with mock.patch.object(models, "pool_before_relu", lambda extractor: extractor):
+        return models.Network(model, full, [layer])
+
+
+class GivingBack(Engine):
+    """The engine giving memory back before every octave, as it does for a tiled picture."""
+
+    def __call__(self, image, seed=0):
+        with mock.patch.object(dream, "between_octaves", lambda *_: allocator.give_back):
+            return Engine.__call__(self, image, seed)
 
 
 def _contiguous(model, full, layer):

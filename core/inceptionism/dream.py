@@ -52,12 +52,7 @@ def _octaves(image, network, objective, recipe, rng, mask, progress, should_stop
     sizes = octave_sizes(size, recipe.octaves, recipe.octave_scale, network.min_size)
     report = _Progress(sizes, recipe.iterations, progress)
     dreamed = image.new_zeros(image.shape[:2] + sizes[0])  # the detail dreamed so far: none
-    # A tiled picture's memory goes back to the system before each octave's buffers are made
-    # (kept, picture-sized buffers would add up: the 8000² dream within 4 GB). A picture dreamed
-    # whole keeps it: the next octave reuses the blocks with no higher peak, where fresh pages
-    # cost 0.2-0.35 s of a 768² dream.
-    tiled = step_tile(size, max(recipe.tile_size, network.min_size)) < max(size)
-    give_back = allocator.give_back if tiled else (lambda: None)
+    give_back = between_octaves(size, network, recipe)
     for octave, octave_size in enumerate(sizes):
         base = grad = weight = None  # the octave before's buffers are free
         give_back()
@@ -74,6 +69,16 @@ def _octaves(image, network, objective, recipe, rng, mask, progress, should_stop
         if octave + 1 < len(sizes):
             dreamed.sub_(base)  # only the detail the dream added goes up to the next octave
     return resize(dreamed, size)
+
+
+def between_octaves(size, network, recipe):
+    """What gives memory back before an octave's buffers are made: allocator.give_back for a
+    tiled picture (kept, picture-sized buffers would add up: the 8000² dream within 4 GB), nothing
+    for a picture dreamed whole (the next octave reuses the blocks with no higher peak, where
+    fresh pages cost 0.2-0.35 s of a 768² dream)."""
+    if step_tile(size, max(recipe.tile_size, network.min_size)) < max(size):
+        return allocator.give_back
+    return lambda: None
 
 
 def ascent_step(image, grad, network, objective, recipe, rng, weight=None):
