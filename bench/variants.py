@@ -120,7 +120,7 @@ def ablations(model, layer, recipe, with_compile=False):
         "reference loop (copies)": lambda: Reference(EngineNetworkObjective(network, layer),
                                                      recipe),
         "first convolution's gradient direct": lambda: Engine(
-            _direct_first_convolution(model, full, layer), layer, recipe),
+            direct_first_convolution(models.Network(model, full, [layer])), layer, recipe),
         "ReLU before max pool": lambda: Engine(_relu_before_pool(model, full, layer), layer,
                                                recipe),
         "memory given back between octaves": lambda: GivingBack(network, layer, recipe),
@@ -146,8 +146,9 @@ def _unfolded(model, full, layer):
     return network
 
 
-def _direct_first_convolution(model, full, layer):
-    network = models.Network(model, full, [layer])
+def direct_first_convolution(network):
+    """network, in place, with its first convolution's input gradient taken directly again:
+    the ablation, and the FLOPs of the work (space_to_depth's regrouping does more of them)."""
     for name, module in list(network.extractor.named_modules()):
         if isinstance(module, space_to_depth.SpaceToDepthGradient):
             parent, _, child = name.rpartition(".")
