@@ -1,6 +1,6 @@
 """`python -m inceptionism`: the same as the `inceptionism` command."""
 import sys
 
-from .cli import main
+from .cli import command
 
-sys.exit(main())
+sys.exit(command())
