@@ -4,8 +4,8 @@ A dream needs the activations of one or a few layers, never the classifier, so t
 truncated as torchvision's create_feature_extractor does (cut()): it keeps only the modules the
 requested layers depend on, and the forward pass stops there. Each batch norm is then folded
 into the convolution before it, a ReLU read only by a max pool runs after it, the first
-convolution takes its input gradient through space-to-depth (space_to_depth.py), and the network
-runs channels_last (docs/performance.md has the numbers).
+convolution takes its input gradient through space-to-depth on the CPU (space_to_depth.py), and
+the network runs channels_last (docs/performance.md has the numbers).
 """
 import os
 import sys
@@ -178,9 +178,8 @@ class Network(torch.nn.Module):
     def __init__(self, model, full_network, layer_names, compute_dtype="auto"):
         super().__init__()
         modules = dict((name, module_of(model, name)) for name in layer_names)
-        self.extractor = space_to_depth.regroup_first_convolutions(pool_before_relu(
-            fold_batch_norms(cut(full_network, dict((module, name)
-                                                    for name, module in modules.items())))))
+        self.extractor = pool_before_relu(fold_batch_norms(cut(
+            full_network, dict((module, name) for name, module in modules.items()))))
         mean, std = NORMALISATION[model]
         self.register_buffer("mean", torch.tensor(mean).view(1, 3, 1, 1))
         self.register_buffer("std", torch.tensor(std).view(1, 3, 1, 1))
@@ -191,6 +190,8 @@ class Network(torch.nn.Module):
             logits = catalogue.LOGITS in layer_names
             compute_dtype = torch.float32 if logits else fast_dtype(device)
         self.compute_dtype = compute_dtype
+        if device.type == "cpu":  # where it was measured to pay (a GPU's cuDNN: not measured)
+            space_to_depth.regroup_first_convolutions(self.extractor)
         if device.type == "cuda":
             torch.backends.cudnn.benchmark = True  # tiles keep one shape per octave: tuned once
         self.to(device, memory_format=torch.channels_last).eval()
