@@ -393,15 +393,21 @@ class Gimpfu(unittest.TestCase):
         self.assertEqual(installed["params"][3], [PDB_INT32, "count", "Count"])
         self.assertEqual(installed["menus"], ["<Image>/Filters"])
 
-    def test_an_interactive_run_asks_for_what_gimp_did_not_pass(self):
+    def run_interactively(self, **edits):
+        """(image, layer) of an interactive run of the registered procedure, the stub dialog
+        given edits as the user's."""
         self.register()
         image = gimp.Image(4, 4)
         layer = numbered_layer(image, 4, 4)
-        gimpfu.stub_dialog_edits.update({"count": 20})
+        gimpfu.stub_dialog_edits.update(edits)
         try:
             gimpfu._run("python-fu-t", (RUN_INTERACTIVE, image, layer))
         finally:
             gimpfu.stub_dialog_edits.clear()
+        return image, layer
+
+    def test_an_interactive_run_asks_for_what_gimp_did_not_pass(self):
+        image, layer = self.run_interactively(count=20)
         self.assertEqual(self.calls, [(image, layer, 10.0, 1)])
         self.assertEqual(type(self.calls[0][2]), float)
 
@@ -440,14 +446,7 @@ class Gimpfu(unittest.TestCase):
         self.assertEqual((result, asked), ("made", [("python-fu-t", (image, layer))]))
 
     def test_ok_remembers_the_values_for_the_next_run(self):
-        self.register()
-        image = gimp.Image(4, 4)
-        layer = numbered_layer(image, 4, 4)
-        gimpfu.stub_dialog_edits.update({"count": 7})
-        try:
-            gimpfu._run("python-fu-t", (RUN_INTERACTIVE, image, layer))
-        finally:
-            gimpfu.stub_dialog_edits.clear()
+        self.run_interactively(count=7)
         self.assertEqual(gimpfu._get_defaults("python-fu-t")[2:], (7.0, 1))
 
 
