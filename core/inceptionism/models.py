@@ -7,6 +7,8 @@ into the convolution before it, a ReLU read only by a max pool runs after it, th
 convolution takes its input gradient through space-to-depth on the CPU (space_to_depth.py), and
 the network runs channels_last (docs/performance.md has the numbers).
 """
+import collections
+import importlib.util
 import os
 import sys
 import types
@@ -50,30 +52,38 @@ from torch.fx import GraphModule  # noqa: E402
 from torch.fx.experimental.optimization import fuse  # noqa: E402
 from torchvision.models.feature_extraction import NodePathTracer  # noqa: E402
 
-from . import catalogue, errors, paths, space_to_depth  # noqa: E402
+from . import catalogue, efficientnet_lite, errors, paths, space_to_depth  # noqa: E402
 from .errors import InceptionismError  # noqa: E402
 
-# Each model as torchvision builds it without weights: no auxiliary classifiers, and no
-# transform_input (we normalise ourselves, below). weights_enum gives min_size without downloading.
-_BUILDERS = {
-    "googlenet": (lambda: tvm.googlenet(weights=None, aux_logits=False, init_weights=True,
-                                        transform_input=False), tvm.GoogLeNet_Weights),
-    "inception_v3": (lambda: tvm.inception_v3(weights=None, aux_logits=False, init_weights=True,
-                                              transform_input=False), tvm.Inception_V3_Weights),
-    "vgg16": (lambda: tvm.vgg16(weights=None), tvm.VGG16_Weights),
-    "resnet50": (lambda: tvm.resnet50(weights=None), tvm.ResNet50_Weights),
+# Each network's builder, by its record's name (catalogue.NETWORKS): the module without weights
+# (torchvision's without auxiliary classifiers or transform_input: we normalise ourselves), and
+# what makes a published file's state dict this module's (the auxiliary classifiers' weights
+# dropped, EfficientNet-Lite's keys renamed).
+Builder = collections.namedtuple("Builder", "make adapt")
+
+
+def _without(*prefixes):
+    return lambda state: dict((k, v) for k, v in state.items() if not k.startswith(prefixes))
+
+
+BUILDERS = {
+    "googlenet": Builder(lambda: tvm.googlenet(weights=None, aux_logits=False, init_weights=True,
+                                               transform_input=False), _without("aux1.", "aux2.")),
+    "efficientnet_lite0": Builder(lambda: efficientnet_lite.EfficientNetLite("lite0"),
+                                  efficientnet_lite.renamed_state),
+    "inception_v3": Builder(lambda: tvm.inception_v3(weights=None, aux_logits=False,
+                                                     init_weights=True, transform_input=False),
+                            _without("AuxLogits.")),
+    "vgg16": Builder(lambda: tvm.vgg16(weights=None), dict),
+    "resnet50": Builder(lambda: tvm.resnet50(weights=None), dict),
 }
 
-# Input statistics each set of weights was trained with. GoogLeNet and Inception v3 were ported
-# from TensorFlow and expect (x - 0.5) / 0.5 (torchvision's transform_input does exactly this);
-# VGG16 and ResNet-50 expect the ImageNet mean and standard deviation.
-_TENSORFLOW = ((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))
-_IMAGENET = ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))
-NORMALISATION = {"googlenet": _TENSORFLOW, "inception_v3": _TENSORFLOW,
-                 "vgg16": _IMAGENET, "resnet50": _IMAGENET}
 
-# Weights of the auxiliary classifiers, which the dreaming networks do not have.
-_AUX_PREFIXES = ("aux1.", "aux2.", "AuxLogits.")
+def normalisation(model):
+    """(mean, std) in 0..1 pixel units, in the network's channel order (catalogue.Input)."""
+    given = catalogue.network(model).input
+    return (tuple(m / given.scale for m in given.mean), tuple(s / given.scale for s in given.std))
+
 
 RANDOM_SEED = 20150617  # the day the Inceptionism article was published
 
@@ -85,14 +95,17 @@ def random_weights_requested(random_weights=None):
     return os.environ.get("INCEPTIONISM_RANDOM_WEIGHTS", "") == "1"
 
 
-def min_size(model):
-    """The smallest picture side the network accepts (torchvision's own figure)."""
-    return max(_BUILDERS[model][1].DEFAULT.meta["min_size"])
-
-
 def weights_path(model, weights_file=None):
-    """The weights file to use: the one given, else the installed one in paths.weights_dir()."""
-    return weights_file or os.path.join(paths.weights_dir(), _entry(model)["file"])
+    """The weights file to use: the one given, else the installed one: in paths.weights_dir(),
+    or inside the package that brought it with the engine."""
+    if weights_file:
+        return weights_file
+    entry = catalogue.network(model).weights
+    if "package" not in entry:
+        return os.path.join(paths.weights_dir(), entry["file"])
+    found = importlib.util.find_spec(entry["module"])  # found, not imported
+    folder = found.submodule_search_locations[0] if found else "<%s>" % entry["module"]
+    return os.path.join(folder, *entry["file"].split("/"))
 
 
 def build(model, weights_file=None, random_weights=False, log=None):
@@ -111,15 +124,11 @@ def build(model, weights_file=None, random_weights=False, log=None):
     return network.eval().requires_grad_(False)
 
 
-def _entry(model):
-    return catalogue.load_manifest()["models"][model]
-
-
 def _random_network(model):
     """A randomly initialised network, the same one every time, calibrated to sensible scales."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(RANDOM_SEED)
-        network = _BUILDERS[model][0]()
+        network = BUILDERS[model].make()
         _calibrate_batch_norm(network, model)
     return network
 
@@ -128,7 +137,7 @@ def _calibrate_batch_norm(network, model):
     """Set every batch norm's statistics from random pictures, so a random network's activations
     are of order one at every depth, as a trained network's are (otherwise they shrink or grow by
     orders of magnitude per layer and deep gradients underflow)."""
-    mean, std = (torch.tensor(v).view(1, 3, 1, 1) for v in NORMALISATION[model])
+    mean, std = (torch.tensor(v).view(1, 3, 1, 1) for v in normalisation(model))
     for module in network.modules():
         if isinstance(module, torch.nn.BatchNorm2d):
             module.reset_running_stats()
@@ -140,19 +149,21 @@ def _calibrate_batch_norm(network, model):
 
 def _trained_network(model, path):
     """The network with the weights in path, once path is known to be the published file."""
-    title = _entry(model)["title"].split(" (")[0]
-    where = "%s (from %s)" % (path, _entry(model)["url"])  # the front end says what to do
+    record = catalogue.network(model)
+    title, entry = catalogue.short_title(model), record.weights
+    # where it comes from, so the front end can say what to do
+    where = "%s (from %s)" % (path, entry.get("url") or "the %s package: run %s" % (
+        entry.get("package"), "python3 install.py"))
     if not os.path.isfile(path):
         raise errors.missing_weights(title, "%s is missing" % where)
-    if not paths.sha256_matches(path, _entry(model)["sha256"]):
+    if not paths.sha256_matches(path, entry["sha256"]):
         raise InceptionismError("bad-weights", None, "%s: its checksum does not match" % where)
     with torch.device("meta"):  # shapes only: no initialisation for the file to overwrite
-        network = _BUILDERS[model][0]()
+        network = BUILDERS[model].make()
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
         # strict (the default): a tensor missing from the file is an error, none stays on meta
-        network.load_state_dict(dict((key, value) for key, value in state.items()
-                                     if not key.startswith(_AUX_PREFIXES)), assign=True)
+        network.load_state_dict(BUILDERS[model].adapt(state), assign=True)
     except Exception as error:  # unreadable, truncated or another network's: all unusable
         raise InceptionismError("bad-weights", None, "%s cannot be loaded: %r" % (where, error))
     return network
@@ -161,7 +172,7 @@ def _trained_network(model, path):
 def module_of(model, name):
     """The torchvision module behind a layer name, or behind catalogue.LOGITS."""
     if name == catalogue.LOGITS:
-        return catalogue.LOGITS_MODULE[model]
+        return catalogue.network(model).logits
     return catalogue.layer_of(model, name).module
 
 
@@ -180,11 +191,12 @@ class Network(torch.nn.Module):
         modules = dict((name, module_of(model, name)) for name in layer_names)
         self.extractor = pool_before_relu(fold_batch_norms(cut(
             full_network, dict((module, name) for name, module in modules.items()))))
-        mean, std = NORMALISATION[model]
+        mean, std = normalisation(model)
         self.register_buffer("mean", torch.tensor(mean).view(1, 3, 1, 1))
         self.register_buffer("std", torch.tensor(std).view(1, 3, 1, 1))
         self.model = model
-        self.min_size = min_size(model)
+        self.bgr = catalogue.network(model).input.channels == "BGR"
+        self.min_size = catalogue.network(model).min_size
         device = next(full_network.parameters()).device
         if compute_dtype == "auto":
             logits = catalogue.LOGITS in layer_names
@@ -199,6 +211,7 @@ class Network(torch.nn.Module):
 
     def normalise(self, pixels):
         """[N, 3, H, W] sRGB 0..1 -> the network's input space, channels_last for speed."""
+        pixels = pixels.flip(1) if self.bgr else pixels
         return ((pixels - self.mean) / self.std).contiguous(memory_format=torch.channels_last)
 
     def forward(self, normalised):

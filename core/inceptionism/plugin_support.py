@@ -137,7 +137,7 @@ class Session(object):
         model = values.get("model", settings.BY_NAME["model"].default)
         if self.hello is None or self.hello.get("models", {}).get(model) != "missing":
             return None
-        title = catalogue.load_manifest()["models"][model]["title"]
+        title = catalogue.network(model).title
         return errors.missing_weights(title, "the engine's hello says the %s weights are missing"
                                       % model)
 
@@ -422,9 +422,19 @@ def progress_title(procedure, values, pixels):
             known = preview.estimate(values, pixels.width, pixels.height)
         except ValueError:
             pass  # the run itself says what is wrong with the settings
-    if known is None:
-        return title
-    return u"%s %s on %s" % (title, preview.duration_text(known[0]), known[1] or u"this computer")
+    note = _stand_in_note(procedure, values)
+    if known is not None:
+        title = u"%s %s on %s" % (title, preview.duration_text(known[0]),
+                                  known[1] or u"this computer")
+    return u"%s (%s)" % (title, note) if note else title
+
+
+def _stand_in_note(procedure, values):
+    """looks.stand_in_note for values as a front end holds them (settled or not), or None."""
+    try:
+        return looks.stand_in_note(settings.validate(procedure, values))
+    except ValueError:
+        return None  # the run itself says what is wrong with the settings
 
 
 def progress_text(stage, eta_s):

@@ -225,14 +225,14 @@ class ImageError(errors.InceptionismError, ValueError):
         errors.InceptionismError.__init__(self, "bad-input", message)
 
 
-def checked_settings(procedure, values, changed=None):
+def checked_settings(procedure, values, changed=None, installed=None):
     """Settings completed, checked and settled (settings.validate), or a bad-settings error
     saying which one is wrong."""
     if not isinstance(values, dict):
         raise errors.InceptionismError("bad-settings", "The settings must be names and values, "
                                        "not %s." % clip(repr(values), 40))
     try:
-        return settings.validate(procedure, values, changed)
+        return settings.validate(procedure, values, changed, installed)
     except (ValueError, OverflowError) as exc:  # OverflowError: an infinite whole number
         text = clip(str(exc), SETTINGS_MESSAGE_CHARS - 2)  # room for the capital and the stop
         raise errors.InceptionismError("bad-settings", text[:1].upper() + text[1:] + ".")

@@ -27,12 +27,14 @@ def _setting(name, kind, default, label, help, low=None, high=None, choices=None
 
 def _layer_choices():
     return [(layer.name, u"%s \u2014 %s (%s)" % (layer.name, layer.look, model))
-            for model in catalogue.model_names() for layer in catalogue.LAYERS[model]]
+            for model in catalogue.model_names() for layer in catalogue.network(model).layers]
 
 
 def _model_choices():
-    manifest = catalogue.load_manifest()
-    return [(model, manifest["models"][model]["title"]) for model in catalogue.model_names()]
+    auto = u"Best installed: %s" % u", else ".join(
+        catalogue.short_title(name) for name in catalogue.FALLBACK)
+    return [(catalogue.AUTO, auto)] + [(model, catalogue.network(model).title)
+                                       for model in catalogue.model_names()]
 
 
 DREAMING = ("dream", "zoom", "animate")
@@ -59,8 +61,9 @@ SETTINGS = list(_word_settings()) + [
              "from (0: independent frames, 1: all of it).", low=0.0, high=1.0,
              procedures=("animate",), advanced=True),
 ] + [
-    _setting("model", "choice", "googlenet", "Network",
-             "The ImageNet network that dreams. GoogLeNet gives the original Inceptionism look.",
+    _setting("model", "choice", catalogue.AUTO, "Network",
+             "The ImageNet network that dreams. auto: GoogLeNet (the original Inceptionism "
+             "look) where it is installed, else EfficientNet-Lite0, which comes with the engine.",
              choices=_model_choices(), advanced=WORDED),
     _setting("layer", "choice", "inception4c", "Layer (what it sees)",
              "Low layers give strokes and ornaments, high layers eyes, animals and buildings.",
@@ -158,12 +161,13 @@ def defaults(procedure):
     return dict((s.name, s.default) for s in for_procedure(procedure))
 
 
-def validate(procedure, values, changed=None):
+def validate(procedure, values, changed=None, installed=None):
     """Complete values with defaults, check each one and settle them (looks.settle: the words,
     the network and its layer in step); ValueError in the user's words.
 
     changed: the names the artist chose; by default those given with a value other than the
     procedure's default (a front end that knows better, like the command line, says so).
+    installed: the networks that can dream (looks.settle), by default those installed here.
     """
     if procedure not in PROCEDURES:
         raise ValueError("unknown procedure %r" % (procedure,))
@@ -176,7 +180,7 @@ def validate(procedure, values, changed=None):
         result[setting.name] = _check(setting, values.get(setting.name, setting.default))
     if changed is None:
         changed = [s.name for s in known if s.name in values and result[s.name] != s.default]
-    return looks.settle(result, changed)
+    return looks.settle(result, changed, installed)
 
 
 def chosen_in_dialog(procedure, values):

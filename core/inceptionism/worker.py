@@ -254,7 +254,7 @@ def ping(session, request, payload):
 def layers(session, request, payload):
     """The layers an artist may choose, by model, with whether each model's weights are there."""
     return {"type": "layers", "models": session.engine.info()["models"],
-            "layers": dict((model, [layer._asdict() for layer in catalogue.LAYERS[model]])
+            "layers": dict((model, [layer._asdict() for layer in catalogue.network(model).layers])
                            for model in catalogue.model_names())}, b""
 
 

@@ -8,20 +8,31 @@ WORD_NAMES = [word.name for word in looks.WORDS]
 
 def test_every_depth_names_a_layer_of_every_network():
     looks.check_tables()
-    for _, _, layers in looks.DEPTHS:
-        assert set(layers) == set(catalogue.model_names())
+    for model in catalogue.model_names():
+        assert set(catalogue.network(model).depths) == set(nick for nick, _, _ in looks.DEPTHS)
+
+
+def test_a_network_without_a_depth_is_a_settings_error_not_a_bare_key_error(monkeypatch):
+    record = catalogue.network("googlenet")
+    depths = dict(record.depths)
+    del depths["eyes"]
+    monkeypatch.setitem(catalogue.BY_NAME, "googlenet", record._replace(depths=depths))
+    with pytest.raises(ValueError, match="googlenet has no layer for the depth eyes"):
+        looks.check_tables()
 
 
 def test_depths_run_from_shallow_to_deep_in_every_network():
     for model in catalogue.model_names():
-        depths = [catalogue.layer_of(model, layers[model]).depth for _, _, layers in looks.DEPTHS]
+        depths = [catalogue.layer_of(model, looks.depth_layer(nick, model)).depth
+                  for nick, _, _ in looks.DEPTHS]
         assert depths == sorted(depths), model
 
 
-@pytest.mark.parametrize("nick, _label, layers", looks.DEPTHS)
-def test_a_depth_sets_the_layer_of_the_chosen_network(nick, _label, layers):
+@pytest.mark.parametrize("nick", [nick for nick, _, _ in looks.DEPTHS])
+def test_a_depth_sets_the_layer_of_the_chosen_network(nick):
     for model in catalogue.model_names():
-        assert settings.validate("dream", {"model": model, "depth": nick})["layer"] == layers[model]
+        assert (settings.validate("dream", {"model": model, "depth": nick})["layer"]
+                == catalogue.network(model).depths[nick])
 
 
 @pytest.mark.parametrize("nick, _label, row", looks.DETAILS + looks.STRENGTHS)
