@@ -74,7 +74,7 @@ def make_stand_in(home):
     """A GoogLeNet weights file where the installed one would be, in home's weights folder."""
     import torch
     from inceptionism import catalogue, models
-    entry = catalogue.load_manifest()["models"]["googlenet"]
+    entry = catalogue.network("googlenet").weights
     network = models.tvm.googlenet(weights=None, aux_logits=True, init_weights=False)
     os.makedirs(os.path.join(home, "weights"))
     torch.save(network.state_dict(), os.path.join(home, "weights", entry["file"]))

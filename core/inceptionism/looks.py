@@ -210,6 +210,7 @@ def describe(values, installed=None):
     model = values.get("model", catalogue.AUTO)
     if model == catalogue.AUTO:
         model = catalogue.stand_in(model, _installed(installed))
+        values = dict(values, model=model)
     layers = dict((nick, depth_layer(nick, model) if model in catalogue.BY_NAME else None)
                   for nick, _, _ in SECOND_DEPTHS)
     matching = {

@@ -131,11 +131,24 @@ class Session(object):
         if problem is not None:
             raise problem
 
+    def installed(self):
+        """The networks the running worker can dream with (its hello), or None before it has
+        said hello: what the shared rule (looks.settle) chooses auto's network among."""
+        if self.hello is None:
+            return None
+        return set(name for name, state in self.hello.get("models", {}).items()
+                   if state != "missing")
+
     def problem(self, procedure, values):
         """The error a run of values would meet at once, from the worker's hello; None if none
         is known (the worker has not said hello yet, or it has the network)."""
-        model = values.get("model", settings.BY_NAME["model"].default)
-        if self.hello is None or self.hello.get("models", {}).get(model) != "missing":
+        if self.hello is None:
+            return None
+        try:
+            model = settings.validate(procedure, values, installed=self.installed())["model"]
+        except ValueError:
+            return None  # the run itself says what is wrong with the settings
+        if self.hello.get("models", {}).get(model) != "missing":
             return None
         title = catalogue.network(model).title
         return errors.missing_weights(title, "the engine's hello says the %s weights are missing"
@@ -145,7 +158,8 @@ class Session(object):
         """(meta, Pixels) of procedure on pixels (None: from noise); see run(). A guide's pixels
         follow the picture's in the payload ("guide": their description); the meta's guide
         names its layer, so the recipe records it."""
-        message = {"type": procedure, "settings": protocol.checked_settings(procedure, settings)}
+        message = {"type": procedure, "settings": protocol.checked_settings(
+            procedure, settings, installed=self.installed())}
         if guide is not None:
             message["guide"] = _description(guide.pixels)
         meta, result = self._request(message, pixels, on_progress, on_frame,
@@ -164,7 +178,8 @@ class Session(object):
         has come back to on_frame(index, Pixels), so only two frames are ever on their way.
         """
         message = {"type": "animate", "count": count,
-                   "settings": protocol.checked_settings("animate", settings)}
+                   "settings": protocol.checked_settings("animate", settings,
+                                                         installed=self.installed())}
         # A worker with a cluster takes every frame at once, to spread them over it.
         given = count if self._started_hello().get("cluster") else 1
         first = read_frame(0)

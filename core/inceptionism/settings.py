@@ -153,7 +153,7 @@ def for_dialog(procedure):
     """for_procedure, with the artist's words defaulting to those that describe the other
     defaults (a dialog leads with "Classic", not "custom"; scripts keep "custom")."""
     table = for_procedure(procedure)
-    words = looks.describe(dict((s.name, s.default) for s in table))
+    words = looks.describe(looks.settle(dict((s.name, s.default) for s in table), []))
     return [s._replace(default=words.get(s.name, s.default)) for s in table]
 
 

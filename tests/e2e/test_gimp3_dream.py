@@ -126,4 +126,4 @@ def test_a_network_changed_alone_dreams_with_its_own_default_layer(gimp_run, nam
     made = case["new"][0] if procedure == "dream" else case["new_images"][0]
     recipe = json.loads(made["recipe"])
     assert (recipe["settings"]["model"], recipe["settings"]["layer"]) == (
-        model, catalogue.DEFAULT_LAYER[model])
+        model, catalogue.network(model).default_layer)

@@ -50,7 +50,7 @@ def test_layers_lists_every_layer_with_what_it_looks_like():
     assert code == 0
     for model in catalogue.model_names():
         assert model + ":" in out
-        for layer in catalogue.LAYERS[model]:
+        for layer in catalogue.network(model).layers:
             assert "%-12s %s" % (layer.name, layer.look) in out
 
 
@@ -80,7 +80,7 @@ def test_the_command_leaves_the_process_at_once_with_its_exit_status_unless_ray_
 def test_layers_of_one_model_prints_only_that_model(capsys):
     cli.main(["layers", "--model", "resnet50"])
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("resnet50:") and len(lines) == 1 + len(catalogue.LAYERS["resnet50"])
+    assert lines[0].startswith("resnet50:") and len(lines) == 1 + len(catalogue.network("resnet50").layers)
     assert "(default)" in [line for line in lines if "layer3" in line][0]
 
 
@@ -237,7 +237,7 @@ def test_a_network_given_alone_dreams_with_its_default_layer(command, model, sma
     out = str(tmp_path / ("out.png" if command == "dream" else "out.gif"))
     assert cli.main([command, small_picture, out, "--model", model]) == 0
     received = spy.received[0]
-    assert (received["model"], received["layer"]) == (model, catalogue.DEFAULT_LAYER[model])
+    assert (received["model"], received["layer"]) == (model, catalogue.network(model).default_layer)
 
 
 @pytest.mark.parametrize("model", catalogue.model_names())

@@ -163,8 +163,9 @@ def test_info_lists_devices_and_the_state_of_each_models_weights(no_weights, eng
     assert engine.info()["models"]["googlenet"] == "random" and engine.info()["random_weights"]
     info = Engine(device="cpu").info()
     assert info["device"] == "cpu" and "cpu" in info["devices"] and info["random_weights"] is False
-    assert info["models"] == {"googlenet": "missing", "inception_v3": "missing",
-                              "vgg16": "missing", "resnet50": "missing"}
+    assert info["models"] == {"googlenet": "missing", "efficientnet_lite0": "present",
+                              "inception_v3": "missing", "vgg16": "missing",
+                              "resnet50": "missing"}
 
 
 def test_an_unknown_device_names_the_usable_ones():

@@ -48,7 +48,7 @@ def test_truncated_network_stops_at_the_deepest_layer(googlenet):
 def test_the_cut_is_torchvisions_feature_extractor_traced_once(random_build, model):
     """cut() replaces create_feature_extractor (which traces twice): the same graph and modules."""
     from torchvision.models.feature_extraction import create_feature_extractor
-    outputs = {catalogue.LAYERS[model][1].module: "middle", catalogue.LOGITS_MODULE[model]: "end"}
+    outputs = {catalogue.network(model).layers[1].module: "middle", catalogue.network(model).logits: "end"}
     for wanted in (outputs, dict([next(iter(outputs.items()))])):
         ours, theirs = (make(random_build(model), wanted)
                         for make in (models.cut, create_feature_extractor))
@@ -174,7 +174,7 @@ def test_missing_weights_say_where_to_get_them(no_weights):
     with pytest.raises(InceptionismError) as caught:
         models.build("googlenet")
     error = caught.value
-    entry = catalogue.load_manifest()["models"]["googlenet"]
+    entry = catalogue.network("googlenet").weights
     assert (error.code, error.message) == ("missing-weights",
                                            "The GoogLeNet network file is not installed.")
     for words in (entry["url"], paths.weights_dir()):  # for the log; each front end advises
@@ -189,16 +189,16 @@ def saved_weights(random_build):
 
 def write_weights(folder, state):
     os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, catalogue.load_manifest()["models"]["googlenet"]["file"])
+    path = os.path.join(folder, catalogue.network("googlenet").weights["file"])
     torch.save(state, path)
     return path, state
 
 
 def trust_file(monkeypatch, path, model="googlenet"):
-    """Make the manifest's checksum prefix the file's own, as for a real download."""
-    manifest = catalogue.load_manifest()
-    manifest["models"][model]["sha256"] = paths.sha256_of(path)[:8]
-    monkeypatch.setattr(catalogue, "load_manifest", lambda: manifest)
+    """Make the record's checksum prefix the file's own, as for a real download."""
+    record = catalogue.network(model)
+    weights = dict(record.weights, sha256=paths.sha256_of(path)[:8])
+    monkeypatch.setitem(catalogue.BY_NAME, model, record._replace(weights=weights))
 
 
 def test_installed_weights_with_the_right_checksum_load(no_weights, monkeypatch, saved_weights):

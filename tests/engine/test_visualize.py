@@ -6,7 +6,7 @@ import torch
 from inceptionism import catalogue, classes, objectives, param, visualize
 from inceptionism.errors import Cancelled, InceptionismError
 
-BANANA = classes.find_class("banana")
+BANANA = classes.find_class("banana", "googlenet")
 
 
 @pytest.fixture(scope="module")
@@ -67,10 +67,10 @@ def test_engine_visualize_from_noise_and_from_a_layer(engine):
 
 def test_unknown_class_suggests_names():
     with pytest.raises(InceptionismError) as raised:
-        classes.find_class("bananna split!")
+        classes.find_class("bananna split!", "googlenet")
     assert raised.value.code == "bad-settings" and "banana" in raised.value.message
-    assert classes.find_class("Tabby") == classes.CATEGORIES.index("tabby")
-    assert classes.find_class("7") == 7
+    assert classes.find_class("Tabby", "googlenet") == classes.categories("googlenet").index("tabby")
+    assert classes.find_class("7", "googlenet") == 7
 
 
 def test_visualize_cancels_within_a_step(engine):

@@ -50,7 +50,7 @@ def received(run):
 @pytest.mark.parametrize("model", catalogue.model_names())
 def test_a_network_chosen_under_advanced_is_the_one_that_dreams(runs, procedure, model):
     settings = received(runs["%s-%s" % (procedure, model)])
-    assert (settings["model"], settings["layer"]) == (model, catalogue.DEFAULT_LAYER[model])
+    assert (settings["model"], settings["layer"]) == (model, catalogue.network(model).default_layer)
     if procedure in looks.PROCEDURES:  # the Classic look is GoogLeNet's: another is "My own"
         assert settings["recipe"] == ("classic" if model == "googlenet" else "custom")
 

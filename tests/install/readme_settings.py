@@ -1,5 +1,5 @@
 """Writes README.md's generated sections: the looks (looks.py), the settings and the layers
-(settings.SETTINGS, catalogue.LAYERS).
+(settings.SETTINGS, catalogue.NETWORKS).
 
     python3 tests/install/readme_settings.py     rewrites the sections between their markers
 
@@ -46,15 +46,16 @@ def looks_section():
     lines += ["", "| Word | Choices, and the engine settings each one sets |", "|---|---|"]
     for word, table in (("depth", looks.DEPTHS), ("detail", looks.DETAILS),
                         ("strength", looks.STRENGTHS), ("flicker", looks.FLICKERS)):
-        choices = "; ".join("`%s` %s: %s" % (nick, label, engine_text(word, row))
+        choices = "; ".join("`%s` %s: %s" % (nick, label, engine_text(word, nick, row))
                             for nick, label, row in table)
         lines.append("| **%s** (`--%s`) | %s |" % (word.capitalize(), word, choices))
     return "\n".join(lines + ["", LOOKS_END])
 
 
-def engine_text(word, row):
+def engine_text(word, nick, row):
     if word == "depth":
-        return "layer `%s` (GoogLeNet)" % row["googlenet"]
+        return "layer `%s` (GoogLeNet), `%s` (EfficientNet-Lite0)" % tuple(
+            looks.depth_layer(nick, model) for model in ("googlenet", "efficientnet_lite0"))
     return ", ".join("%s %s" % (name, value) for name, value in sorted(row.items()))
 
 
@@ -99,11 +100,11 @@ def range_text(setting):
 
 
 def layer_table(model):
-    title = catalogue.load_manifest()["models"][model]["title"]
-    lines = ["**%s** (`--model %s`), lowest layer first:" % (title, model), "",
+    network = catalogue.network(model)
+    lines = ["**%s** (`--model %s`), lowest layer first:" % (network.title, model), "",
              "| Layer | What it paints |", "|---|---|"]
-    for layer in catalogue.LAYERS[model]:
-        mark = " (default)" if layer.name == catalogue.DEFAULT_LAYER[model] else ""
+    for layer in network.layers:
+        mark = " (default)" if layer.name == network.default_layer else ""
         lines.append("| `%s`%s | %s |" % (layer.name, mark, layer.look))
     return lines + [""]
 
@@ -123,6 +124,8 @@ def rewritten(text):
 
 
 if __name__ == "__main__":
+    # The README describes a full install, as the tests see it (tests/conftest.py).
+    catalogue.installed_networks = lambda weights_dir=None: set(catalogue.BY_NAME)
     fresh = rewritten(readme_text())
     with io.open(README, "w", encoding="utf-8") as handle:
         handle.write(fresh)

@@ -229,8 +229,7 @@ def test_purge_removes_what_inceptionism_wrote_and_keeps_the_artists_own_files(h
     data = home / "data"
     make_venv(data / "venv")
     weights = make_dirs(home, "data", "weights")
-    manifest = install.read_manifest()
-    ours = weights / manifest["models"][manifest["default_model"]]["file"]
+    ours = weights / install.downloads()["googlenet"]["file"]
     ours.write_bytes(b"downloaded")
     (weights / "my-own-finetuned-model.pth").write_bytes(b"months of work")
     make_dirs(home, "data", "run")

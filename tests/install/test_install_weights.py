@@ -1,5 +1,4 @@
 """Weights: download with resume and checksum, a clear way out when offline, files from the user."""
-import copy
 import hashlib
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,11 +13,11 @@ FILE = "googlenet-%s.pth" % hashlib.sha256(GOOD).hexdigest()[:8]
 
 @pytest.fixture
 def manifest(monkeypatch):
-    """The real manifest, but GoogLeNet's file is GOOD (the real sums cannot be met here)."""
-    entries = copy.deepcopy(install.read_manifest())
-    entries["models"]["googlenet"].update(file=FILE, sha256=FILE[10:18], size_mb=0.1)
-    monkeypatch.setattr(install, "read_manifest", lambda: entries)
-    return entries
+    """The real records, but GoogLeNet's file is GOOD (the real sums cannot be met here)."""
+    record = install.catalogue.network("googlenet")
+    weights = dict(record.weights, file=FILE, sha256=FILE[10:18], size_mb=0.1)
+    monkeypatch.setitem(install.catalogue.BY_NAME, "googlenet", record._replace(weights=weights))
+    return install.downloads()
 
 
 @pytest.fixture
@@ -95,7 +94,7 @@ def test_offline_says_where_to_get_the_file_and_finishes_the_rest(home, venv, co
     monkeypatch.setenv("INCEPTIONISM_WEIGHTS_BASE_URL", "http://127.0.0.1:9/")
     assert run_install(venv) == 0
     out = capsys.readouterr().out
-    entry = install.read_manifest()["models"]["googlenet"]
+    entry = install.downloads()["googlenet"]
     assert "WARNING %s's weights are not installed" % entry["title"] in out
     assert "http://127.0.0.1:9/" + entry["file"] in out
     assert str(weights(home)) in out and "--weights-file" in out
@@ -107,8 +106,8 @@ def test_all_models_asks_for_every_network_default_first(home, venv, commands, m
     assert run_install(venv, "--no-gimp", "--all-models") == 0
     asked = [line.split()[1].rstrip(",") for line in capsys.readouterr().out.splitlines()
              if line.startswith("Weights: ")]
-    models = install.read_manifest()["models"]
-    assert asked[0] == install.read_manifest()["default_model"] and sorted(asked) == sorted(models)
+    assert asked[0] == "googlenet" and sorted(asked) == sorted(install.downloads())
+    assert "efficientnet_lite0" not in asked  # it comes with the engine
 
 
 @pytest.mark.parametrize("name", [FILE, "download (1).pth"])

@@ -17,8 +17,8 @@ def test_every_setting_and_layer_is_in_the_readme():
     for setting in readme_settings.settings.SETTINGS:
         spelling = readme_settings.CLI_SPELLING.get(setting.name, "`--%s`" % setting.name)
         assert "**%s** (%s)" % (setting.label, spelling) in text
-    for layers in readme_settings.catalogue.LAYERS.values():
-        for layer in layers:
+    for network in readme_settings.catalogue.NETWORKS:
+        for layer in network.layers:
             assert "| `%s`" % layer.name in text
 
 

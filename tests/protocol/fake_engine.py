@@ -3,7 +3,8 @@
 A guide sent with a dream is echoed instead of the pixels. It chatters on stdout like torch and C
 libraries do, takes `iterations` steps; FAKE_STEP_S (seconds per step) makes it slow enough to
 cancel or to hang, FAKE_FAILURE (an error code, "bug" or "memory") makes it fail after its first step,
-FAKE_WEIGHTS=missing makes its hello say that no network file is installed.
+FAKE_WEIGHTS=missing makes its hello say that no network file is installed (EfficientNet-Lite0,
+which comes with the engine, is there: FAKE_WEIGHTS=none takes it away too).
 """
 import os
 import time
@@ -17,7 +18,9 @@ class FakeEngine(object):
 
     def info(self):
         state = os.environ.get("FAKE_WEIGHTS", "random")
-        return {"devices": ["cpu"], "device": "cpu", "models": {"googlenet": state},
+        models = {"googlenet": "missing" if state == "none" else state,
+                  "efficientnet_lite0": "missing" if state == "none" else "present"}
+        return {"devices": ["cpu"], "device": "cpu", "models": models,
                 "random_weights": state == "random"}
 
     def dream(self, pixels, settings, mask=None, guide=None, progress=None, should_stop=None):

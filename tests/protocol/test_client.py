@@ -46,7 +46,8 @@ def echo_worker(tmp_path_factory):
 
 def test_hello_says_protocol_version_and_engine_state(echo_worker):
     assert echo_worker.hello["protocol"] == PROTOCOL_VERSION
-    assert echo_worker.hello["models"] == {"googlenet": "random"} and echo_worker.hello["random_weights"]
+    assert echo_worker.hello["models"] == {"googlenet": "random", "efficientnet_lite0": "present"}
+    assert echo_worker.hello["random_weights"]
 
 
 def test_a_large_rgba_image_round_trips_bit_exact(echo_worker):
@@ -72,7 +73,8 @@ def test_one_worker_answers_several_kinds_of_request(echo_worker):
     replies = [echo_worker.request({"type": "ping"})[0]["type"],
                echo_worker.request(dream_request(), TINY_PIXELS)[1],
                sorted(echo_worker.request({"type": "layers"})[0]["layers"])]
-    assert replies == ["pong", TINY_PIXELS, ["googlenet", "inception_v3", "resnet50", "vgg16"]]
+    assert replies == ["pong", TINY_PIXELS, ["efficientnet_lite0", "googlenet", "inception_v3",
+                                            "resnet50", "vgg16"]]
 
 
 @pytest.mark.parametrize("request_, payload", [

@@ -108,7 +108,7 @@ def in_a_dialog(procedure):
 def test_a_network_chosen_alone_brings_its_default_layer(procedure, model):
     """Whatever the order of a dialog's handlers: one rule, one call, the same result."""
     values = looks.settle(dict(in_a_dialog(procedure), model=model), ["model"])
-    assert (values["model"], values["layer"]) == (model, catalogue.DEFAULT_LAYER[model])
+    assert (values["model"], values["layer"]) == (model, catalogue.network(model).default_layer)
     assert settings.validate(procedure, values) == values  # the worker agrees
     if procedure in looks.PROCEDURES:  # Classic is GoogLeNet's: another network is "My own"
         assert values["recipe"] == ("classic" if model == "googlenet" else "custom")
@@ -119,7 +119,7 @@ def test_a_network_chosen_alone_brings_its_default_layer(procedure, model):
 def test_a_network_brings_the_layer_of_the_chosen_depth(model):
     values = looks.settle(dict(in_a_dialog("dream"), depth="ornaments", model=model),
                           ["depth", "model"])
-    assert values["layer"] == dict(looks.DEPTHS[2][2])[model] and values["depth"] == "ornaments"
+    assert values["layer"] == catalogue.network(model).depths["ornaments"] and values["depth"] == "ornaments"
 
 
 def test_a_layer_chosen_alone_brings_its_network():
@@ -171,11 +171,11 @@ def test_the_command_line_maps_words_as_the_settings_table_does(options):
     assert settings.validate("dream", cli.dream_values(args)) == settings.validate("dream", direct)
 
 
-@pytest.mark.parametrize("nick, _label, layers", looks.SECOND_DEPTHS)
-def test_a_second_depth_sets_the_second_layer_of_the_chosen_network(nick, _label, layers):
+@pytest.mark.parametrize("nick", [nick for nick, _, _ in looks.SECOND_DEPTHS])
+def test_a_second_depth_sets_the_second_layer_of_the_chosen_network(nick):
     for model in catalogue.model_names():
         values = settings.validate("dream", {"model": model, "depth-2": nick})
-        assert values["layer-2"] == layers[model] and values["depth-2"] == nick
+        assert values["layer-2"] == looks.depth_layer(nick, model) and values["depth-2"] == nick
 
 
 def test_a_second_layer_follows_a_new_network_and_a_recipe_dreams_one_layer():

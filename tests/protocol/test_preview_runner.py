@@ -12,7 +12,7 @@ except ImportError:  # pragma: no cover (Python 2.7 runs the plug-in side, not t
 
 import pytest
 
-from inceptionism import plugin_support
+from inceptionism import plugin_support, settings
 from inceptionism.preview_runner import PreviewRunner
 from protocol_helpers import fake_command
 
@@ -74,10 +74,10 @@ def test_a_preview_is_dreamed_in_the_background_and_shown(tmp_path, worker_env):
     session.close()
 
 
-def test_without_the_network_file_the_dialog_says_so_and_greys_out_the_dream(tmp_path,
-                                                                              worker_env,
-                                                                              monkeypatch):
+def test_without_the_chosen_network_file_the_dialog_says_so_and_greys_out_the_dream(
+        tmp_path, worker_env, monkeypatch):
     monkeypatch.setenv("FAKE_WEIGHTS", "missing")
+    monkeypatch.setattr(View, "values", lambda view: dict(LIGHT, model="googlenet"))
     session, view, main_loop, runner = dialog(tmp_path, fake_command())
     runner.start()
     run_main_loop(main_loop, runner)
@@ -88,6 +88,21 @@ def test_without_the_network_file_the_dialog_says_so_and_greys_out_the_dream(tmp
     assert not [call for call in view.calls if call[0] == "show_preview"]
     with open(session.config["log"]) as log:
         assert "run button is greyed out: missing-weights" in log.read()
+    session.close()
+
+
+def test_without_the_googlenet_file_the_network_that_came_with_the_engine_dreams(
+        tmp_path, worker_env, monkeypatch):
+    """Network auto (the default): the worker's hello says GoogLeNet is missing, so Lite0
+    dreams, and the dialog lets the artist dream."""
+    monkeypatch.setenv("FAKE_WEIGHTS", "missing")
+    session, view, main_loop, runner = dialog(tmp_path, fake_command())
+    runner.start()
+    run_main_loop(main_loop, runner)
+    assert view.last("allow_run") == (True,)
+    assert session.installed() == {"efficientnet_lite0"}
+    assert settings.validate("dream", view.values(), installed=session.installed())["model"] \
+        == "efficientnet_lite0"
     session.close()
 
 
