@@ -23,6 +23,7 @@ def full_network_activations(network, module_path, normalised):
 
 @pytest.mark.parametrize("model,layer", [
     ("googlenet", "inception4c"), ("googlenet", "conv1"), ("inception_v3", "mixed5d"),
+    ("efficientnet_lite0", "lite0-block8"), ("efficientnet_lite0", "lite0-head"),
     ("resnet50", "stem"), ("resnet50", "layer2"),
     pytest.param("vgg16", "conv3-3", marks=pytest.mark.slow)])
 def test_truncated_network_computes_what_the_full_one_does(random_build, model, layer):
@@ -35,6 +36,18 @@ def test_truncated_network_computes_what_the_full_one_does(random_build, model, 
     expected = full_network_activations(full, catalogue.layer_of(model, layer).module, pictures)
     # Folded batch norms compute the same function with other roundings (activations ~1).
     torch.testing.assert_close(cut, expected, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("model", [
+    "googlenet", "efficientnet_lite0", "inception_v3", "resnet50",
+    pytest.param("vgg16", marks=pytest.mark.slow)])
+def test_no_batch_norm_is_left_in_any_networks_cut(random_build, model):
+    """Folding (torch.fx's fuse) recognises nn.Conv2d alone and skips any other convolution
+    without a word: every network's cut must come out with no batch norm left."""
+    record = catalogue.network(model)
+    layers = [layer.name for layer in record.layers] + [catalogue.LOGITS]
+    network = models.Network(model, random_build(model), layers, compute_dtype=torch.float32)
+    assert not [m for m in network.extractor.modules() if isinstance(m, torch.nn.BatchNorm2d)]
 
 
 def test_truncated_network_stops_at_the_deepest_layer(googlenet):
