@@ -13,6 +13,7 @@ An odd width or height cannot be stored in a video's yuv420p (colour is kept per
 such frames are padded by one pixel, a copy of the last row or column, so no dreamed pixel is
 lost and the video is one pixel wider or taller than the frames.
 """
+import contextlib
 import os
 import re
 from collections import namedtuple
@@ -21,7 +22,7 @@ from fractions import Fraction
 import numpy as np
 from PIL import Image, ImageSequence
 
-from . import images
+from . import images, outputs
 from .errors import InceptionismError
 
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".webm", ".mkv")
@@ -50,6 +51,14 @@ def kind_of(path):
         return "folder"
     raise InceptionismError("bad-input", "%s is not a video (%s), an animated GIF or WebP, or a "
                             "folder of frames." % (path, ", ".join(VIDEO_SUFFIXES)))
+
+
+def check_target(path):
+    """bad-input or bad-settings, before any dreaming, unless frames can be written to path:
+    a known kind, and a folder new or empty (frames are never mixed with files of others)."""
+    if kind_of(path) == "folder" and os.path.isdir(path) and os.listdir(path):
+        raise InceptionismError("bad-settings", "The folder %s already holds files; write the "
+                                "frames into a new or empty folder." % path)
 
 
 def frame_ms(timing, index):
@@ -85,7 +94,7 @@ class Clip(object):
         except InceptionismError:
             raise
         except Exception as error:  # PyAV's and Pillow's many ways of saying "not a video"
-            raise InceptionismError("bad-input", "Cannot read %s: %s" % (path, _reason(error)))
+            raise InceptionismError("bad-input", "Cannot read %s: %s" % (path, outputs.reason(error)))
         if not self.count:
             raise InceptionismError("bad-input", "%s holds no frames." % path)
 
@@ -98,7 +107,7 @@ class Clip(object):
         except InceptionismError:
             raise
         except Exception as error:
-            raise InceptionismError("bad-input", "Cannot read %s: %s" % (self.path, _reason(error)))
+            raise InceptionismError("bad-input", "Cannot read %s: %s" % (self.path, outputs.reason(error)))
 
 
 def _video_facts(path):
@@ -107,6 +116,7 @@ def _video_facts(path):
         if not container.streams.video:
             raise InceptionismError("bad-input", "%s has no video in it." % path)
         stream = container.streams.video[0]
+        images.check_budget(stream.codec_context.width, stream.codec_context.height, path)
         rate = stream.average_rate or stream.guessed_rate or Fraction(25)
         count = stream.frames or sum(1 for _ in container.decode(stream))
     return count, Timing(Fraction(rate), None)
@@ -116,18 +126,19 @@ def _video_frames(path):
     import av
     with av.open(path) as container:
         for frame in container.decode(container.streams.video[0]):
+            images.check_budget(frame.width, frame.height, path)  # a stream may change size
             yield frame.to_ndarray(format="rgb24")
 
 
 def _animated_facts(path):
-    with Image.open(path) as picture:
+    with images.open_picture(path) as picture:  # the screen's size, before any frame
         durations = [float(frame.info.get("duration") or DEFAULT_FRAME_MS)
                      for frame in ImageSequence.Iterator(picture)]
     return len(durations), Timing(None, durations)
 
 
 def _animated_frames(path):
-    with Image.open(path) as picture:
+    with images.open_picture(path) as picture:
         for frame in ImageSequence.Iterator(picture):
             has_alpha = frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info
             yield np.array(frame.convert("RGBA" if has_alpha else "RGB"))
@@ -145,7 +156,22 @@ def folder_pictures(path):
 
 
 def _folder_facts(path):
-    return len(folder_pictures(path)), Timing(None, None)
+    """Every picture's size is read from its header first: the budget holds for each, and
+    a folder whose frames differ in size is refused (the dream of a sequence needs one size)."""
+    pictures = folder_pictures(path)
+    first = None
+    for picture in pictures:
+        try:
+            size = images.picture_size(picture)
+        except (IOError, OSError, ValueError) as error:
+            raise InceptionismError("bad-input", "Cannot read %s: %s" % (picture, outputs.reason(error)))
+        if first is None:
+            first = (picture, size)
+        elif size != first[1]:
+            raise InceptionismError("bad-input", "%s is %d x %d pixels but the first frame %s "
+                                    "is %d x %d: every frame of a folder must have one size."
+                                    % ((picture,) + size + (first[0],) + first[1]))
+    return len(pictures), Timing(None, None)
 
 
 def _folder_frames(path):
@@ -154,8 +180,11 @@ def _folder_frames(path):
 
 
 class Writer(object):
-    """Frames into a file or folder: add(pixels) each in turn, then close().
+    """Frames into a file or folder: add(pixels) each in turn, then close(); whole or not at all.
 
+    A file is written as NAME.part.EXT and renamed to its name by close(); a folder must be new
+    or empty, and gets each frame whole. Any failure (a full disk) removes what was written
+    (abort) and is one bad-input line.
     timing: how long the frames show (a video gets a frame rate from it, a GIF durations);
     audio_from: a video whose sound the new video keeps.
     """
@@ -168,33 +197,71 @@ class Writer(object):
         self.count = 0
         self._pictures = []
         self._video = None
-        if self.kind == "folder" and not os.path.isdir(path):
-            os.makedirs(path)
+        self._written = []
+        self._made_folder = self.kind == "folder" and not os.path.isdir(path)
+        check_target(path)
+        if self.kind == "folder":
+            outputs.make_folder(path, "folder to write the frames into")
+        else:
+            self.part = outputs.part_name(path)
+            outputs.open_new(self.part).close()  # made here: no link there is followed
+            self._written.append(self.part)
 
     def add(self, pixels):
-        if self.kind == "folder":
-            images.write_image(os.path.join(self.path, "frame-%05d.png" % self.count), pixels)
-        elif self.kind == "animated":
-            self._pictures.append(Image.fromarray(_rgb8(pixels, keep_alpha=True)))
-        else:
-            if self._video is None:
-                self._video = _VideoOut(self.path, pixels.shape[1], pixels.shape[0], self.timing,
-                                        self.audio_from)
-            self._video.add(_rgb8(pixels), frame_ms(self.timing, self.count))
-        self.count += 1
+        with self._undone_on_failure():
+            if self.kind == "folder":
+                name = os.path.join(self.path, "frame-%05d.png" % self.count)
+                outputs.write_whole(name, lambda part: images.write_image(part, pixels))
+                self._written.append(name)
+            elif self.kind == "animated":
+                self._pictures.append(Image.fromarray(_rgb8(pixels, keep_alpha=True)))
+            else:
+                if self._video is None:
+                    self._video = _VideoOut(self.part, pixels.shape[1], pixels.shape[0],
+                                            self.timing, self.audio_from)
+                self._video.add(_rgb8(pixels), frame_ms(self.timing, self.count))
+            self.count += 1
 
     def close(self):
-        """Finish the file."""
-        if self.kind == "animated" and self._pictures:
-            durations = [int(round(frame_ms(self.timing, i))) for i in range(self.count)]
-            self._pictures[0].save(self.path, save_all=True, append_images=self._pictures[1:],
-                                   duration=durations, loop=0, disposal=2)
-            self._pictures = []
-        if self._video is not None:
-            try:
-                self._video.close()
-            finally:
-                self._video = None
+        """Finish the file, under its own name."""
+        with self._undone_on_failure():
+            if self.kind == "animated" and self._pictures:
+                durations = [int(round(frame_ms(self.timing, i))) for i in range(self.count)]
+                images.save_picture(self.part, self._pictures[0], save_all=True,
+                                    append_images=self._pictures[1:], duration=durations,
+                                    loop=0, disposal=2)
+                self._pictures = []
+            if self._video is not None:
+                try:
+                    self._video.close()
+                finally:
+                    self._video = None
+            if self.kind != "folder":
+                os.replace(self.part, self.path)
+
+    def abort(self):
+        """Remove what this writer wrote (the frames of a folder, a file's temporary copy)."""
+        self._pictures, self._video = [], None
+        for name in self._written:
+            outputs.remove_own_file(name)
+        self._written = []
+        if self._made_folder and not os.listdir(self.path):
+            os.rmdir(self.path)
+
+    @contextlib.contextmanager
+    def _undone_on_failure(self):
+        try:
+            yield
+        except BaseException as error:
+            if self._video is not None:
+                try:
+                    self._video.container.close()
+                except (IOError, OSError):
+                    pass  # the disk that failed the frame fails the file's end too
+            self.abort()
+            if isinstance(error, (IOError, OSError)):
+                raise outputs.cannot_write(self.path, error)
+            raise
 
 
 def _rgb8(pixels, keep_alpha=False):
@@ -307,7 +374,3 @@ _COPYABLE = {".mp4": ("aac", "mp3", "alac", "opus"), ".m4v": ("aac",),
              ".mov": ("aac", "mp3", "alac", "pcm_s16le", "pcm_s24le"),
              ".mkv": ("aac", "mp3", "opus", "vorbis", "flac", "pcm_s16le"),
              ".webm": ("opus", "vorbis")}
-
-
-def _reason(error):
-    return getattr(error, "strerror", None) or str(error).splitlines()[0]

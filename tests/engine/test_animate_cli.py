@@ -13,13 +13,7 @@ LIGHT = ["--random-weights", "--device", "cpu", "--layer", "conv2", "--octaves",
          "--iterations", "2", "--jitter", "4"]
 
 
-@pytest.fixture(autouse=True)
-def one_engine(engine, monkeypatch):
-    """Every command here gets the session's random-weights engine (building one per command
-    would cost seconds each); the list counts how many times a command asked for one."""
-    asked = []
-    monkeypatch.setattr(cli, "_engine", lambda args, values: asked.append(1) or engine)
-    return asked
+pytestmark = pytest.mark.usefixtures("one_engine")
 
 
 def write_gif(make_picture, path, count=4, durations=(80, 120, 80, 200)):
@@ -121,3 +115,17 @@ def test_dream_still_takes_in_and_out_and_a_batch_refuses_name_clashes(tmp_path,
     images.write_image(clash, make_picture(24, 28))
     assert cli.main(["dream", "--out-dir", str(tmp_path / "d"), source, clash] + LIGHT) == 1
     assert "rename one of them" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, side", [("tiny.gif", 8), ("tiny.mp4", 2), ("tiny.mkv", 1)])
+def test_frames_too_small_for_the_flow_are_dreamed_each_alone_with_one_warning(
+        tmp_path, make_picture, capsys, name, side):
+    source, target = str(tmp_path / name), str(tmp_path / ("out" + name[-4:]))
+    writer = video.Writer(source, video.Timing(None, [100]))
+    for seed in range(3):
+        writer.add(make_picture(side, side, seed=seed))
+    writer.close()
+    assert cli.main(["animate", source, target, "--flicker", "smooth"] + LIGHT) == 0
+    err = capsys.readouterr().err
+    assert err.count("too small to follow the motion") == 1 and "(3 dreamed now)" in err
+    assert video.Clip(target).count == 3
