@@ -478,6 +478,11 @@ def main(argv=None):
     if args.listen:
         return serve_socket(make_engine, args.listen, args.idle_s)
     path = warm.socket_path(options) if args.keep_warm > 0 and warm.supported() else None
+    if args.keep_warm > 0 and path is None:
+        log("not using a warm worker, serving this plug-in alone: %s" % (
+            "no Unix-domain sockets here" if not warm.supported() else
+            "no folder of %s has a path short enough for a socket" % ", ".join(
+                warm.socket_folders())))
     if path:
         try:
             return warm.relay(path, options, args.keep_warm, sys.stdin.buffer, sys.stdout.buffer)

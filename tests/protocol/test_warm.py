@@ -2,9 +2,11 @@
 Unix-domain socket, and behaves for each plug-in exactly as a worker on pipes."""
 import contextlib
 import os
+import shutil
 import signal
 import stat
 import sys
+import tempfile
 import threading
 import time
 
@@ -276,3 +278,51 @@ def test_a_module_in_the_current_folder_never_runs_in_the_warm_worker(warm_env, 
     finally:
         worker.close()
     assert not marker.exists()
+
+
+def test_a_home_folder_of_100_characters_still_gets_a_warm_worker(warm_env, tmp_path,
+                                                                   monkeypatch):
+    """The data folder's run/ is too deep for a socket there: the socket goes into
+    $XDG_RUNTIME_DIR/inceptionism, and the second run finds the engine loaded."""
+    home = str(tmp_path / "h")
+    home += "o" * (100 - len(home))
+    monkeypatch.setenv("HOME", home)
+    for name in ("INCEPTIONISM_HOME", "XDG_DATA_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    runtime = tempfile.mkdtemp(prefix="xdg-")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", runtime)
+    try:
+        with running(warm_env) as first:
+            first.request({"type": "ping"})
+        assert first.hello["pid"] != first.process.pid  # relayed to a warm worker
+        folder = os.path.join(runtime, "inceptionism")
+        assert [name for name in os.listdir(folder) if name.endswith(".sock")]
+        assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+        with running(warm_env) as second:
+            assert second.hello["pid"] == first.hello["pid"]
+    finally:
+        for pid in warm_env:
+            if not gone(pid):
+                os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def test_without_a_runtime_folder_the_socket_goes_to_a_private_folder_in_the_temporary_one(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv("INCEPTIONISM_HOME", str(tmp_path / ("d" * 100)))
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    shared = tempfile.mkdtemp(prefix="s-")  # short, as /tmp is
+    try:
+        os.chmod(shared, 0o1777)  # as /tmp: anyone may write, nobody may move another's
+        monkeypatch.setattr(tempfile, "tempdir", shared)
+        path = warm.socket_path(["--device", "cpu"])
+        assert os.path.dirname(path) == os.path.join(shared, "inceptionism-%d" % os.getuid())
+        warm.private_folder(path)
+        assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
+        os.chmod(os.path.dirname(path), 0o777)
+        with pytest.raises(warm.Unusable):
+            warm.private_folder(path)
+    finally:
+        shutil.rmtree(shared)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / ("t" * 100)))
+    assert warm.socket_path(["--device", "cpu"]) is None
