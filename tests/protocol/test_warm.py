@@ -326,3 +326,34 @@ def test_without_a_runtime_folder_the_socket_goes_to_a_private_folder_in_the_tem
         shutil.rmtree(shared)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / ("t" * 100)))
     assert warm.socket_path(["--device", "cpu"]) is None
+
+
+def test_a_silent_animation_loses_its_turn_and_the_next_dream_runs(warm_env, monkeypatch):
+    """A plug-in that starts an animation and then sends no frame holds the engine: after
+    FRAME_WAIT_S (lowered here) its request ends with bad-input saying so, and the dream that
+    waited its turn behind it runs."""
+    monkeypatch.setenv("INCEPTIONISM_FRAME_WAIT_S", "3")
+    silent, waiting = start(warm_env), start(warm_env)
+    stages, results = [], []
+
+    def queued_dream():
+        try:
+            results.append(waiting.request(dream({"iterations": 1}), PIXELS, on_progress=lambda
+                                           fraction, stage, eta: stages.append(stage)))
+        except errors.InceptionismError as exc:
+            results.append(exc)
+    thread = threading.Thread(target=queued_dream)
+    animation = {"type": "animate", "count": 3, "image": IMAGE,
+                 "settings": {"layer": "conv2", "octaves": 1, "iterations": 1}}
+    try:
+        with pytest.raises(errors.InceptionismError) as stalled:
+            silent.request(animation, PIXELS, on_frame=lambda header, data: thread.start())
+        assert stalled.value.code == "bad-input"
+        assert stalled.value.message.startswith("No frame of the animation came for 3 s")
+        thread.join(60)
+        assert "waiting for the other dream (1 ahead)" in stages
+        (header, data), = results
+        assert header["type"] == "result" and len(data) == len(PIXELS)
+    finally:
+        silent.close()
+        waiting.close()
