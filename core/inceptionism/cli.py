@@ -90,7 +90,7 @@ def build_parser():
                     "a crash goes on where it stopped." % (", ".join(VIDEO_NAMES), WORK_SUFFIX))
     animate.add_argument("input", metavar="IN", help="the video, animation or folder of frames")
     animate.add_argument("output", metavar="OUT", help="the video, animation or folder to write")
-    for setting in settings.for_procedure("animate"):
+    for setting in settings.for_procedure("animate", cli=True):
         _add_setting(animate, setting)
     animate.add_argument("--frame-ms", type=int, default=None, metavar="MS",
                          help="how long each frame of a folder shows (default: %d)"
@@ -279,10 +279,12 @@ def run_animate(args):
     _check_out([args.output], inputs + [("work folder", work_path)],
                frames_folder + [("work folder", work_path)])
     video.check_target(args.output)  # a mistake in OUT is told before the dreaming
-    clip = video.Clip(args.input)
+    span = frame_span(getattr(args, "frame_range", ":"))
+    clip = video.Clip(args.input).cut(*span)
     timing = video.steady(clip.timing, args.frame_ms or DEFAULT_FRAME_MS)
     mask = _mask(_read(args.mask, "mask")) if args.mask else None
-    work = WorkFolder(work_path, animation_key(args.input, values, args.mask))
+    work = WorkFolder(work_path, dict(animation_key(args.input, values, args.mask),
+                                      frames=[clip.first, clip.first + clip.count]))
     if work.kept:
         _say("going on from %d dreamed frame(s) kept in %s" % (work.kept, work.path))
 
@@ -298,7 +300,8 @@ def run_animate(args):
                 meta = _engine(args, values).animate(frames(), values, clip.count, mask,
                                                       on_frame=work.keep, progress=bar.update)
         writer = video.Writer(args.output, timing,
-                              audio_from=args.input if clip.kind == "video" else None)
+                              audio_from=args.input if clip.kind == "video" else None,
+                              audio_span=clip.span_seconds())
         for index in range(meta["frames"]):
             writer.add(work.frame(index))
         writer.close()
@@ -308,9 +311,25 @@ def run_animate(args):
                  % (work.kept, work.path))
         raise
     work.remove()
-    _done(args.output, meta, "%s, %d frames (%d dreamed now)"
-          % (meta["layer"], meta["frames"], meta["dreamed_frames"]))
+    _done(args.output, meta, "%s, %d frames%s (%d dreamed now)"
+          % (meta["layer"], meta["frames"], "" if span == (0, None) else
+             " (%d:%d of %s)" % (clip.first, clip.first + clip.count, args.input),
+             meta["dreamed_frames"]))
     return 0
+
+
+def frame_span(text):
+    """(start, stop or None) of --frame-range A:B, 0-based and half-open like a Python slice;
+    bad-settings in the user's words for anything else."""
+    start, colon, stop = text.partition(":")
+    try:
+        span = (int(start) if start.strip() else 0, int(stop) if stop.strip() else None)
+    except ValueError:
+        span = None
+    if not colon or span is None or span[0] < 0 or (span[1] is not None and span[1] <= span[0]):
+        raise InceptionismError("bad-settings", "--frame-range takes A:B, whole numbers from 0 "
+                                "with A before B (e.g. 10:20, 10: or :20), not %r." % text)
+    return span
 
 
 def animation_key(input_path, values, mask_path):

@@ -14,6 +14,7 @@ such frames are padded by one pixel, a copy of the last row or column, so no dre
 lost and the video is one pixel wider or taller than the frames.
 """
 import contextlib
+import itertools
 import os
 import re
 from collections import namedtuple
@@ -81,10 +82,12 @@ def steady(timing, default_ms=DEFAULT_FRAME_MS):
 
 
 class Clip(object):
-    """The frames of a file or folder: count, timing, and iteration over H x W x C arrays."""
+    """The frames of a file or folder: count, timing, and iteration over H x W x C arrays;
+    cut(start, stop) keeps only a span of them."""
 
     def __init__(self, path):
         self.path = path
+        self.first = 0
         self.kind = kind_of(path)
         if not os.path.exists(path):
             raise InceptionismError("bad-input", "%s does not exist." % path)
@@ -97,12 +100,34 @@ class Clip(object):
             raise InceptionismError("bad-input", "Cannot read %s: %s" % (path, outputs.reason(error)))
         if not self.count:
             raise InceptionismError("bad-input", "%s holds no frames." % path)
+        self.whole_count, self.whole_timing = self.count, self.timing
+
+    def cut(self, start, stop=None):
+        """This clip from frame start up to, not including, frame stop (None: the end), as a
+        Python slice counts; bad-settings when no frame is left."""
+        if start >= self.count:
+            raise InceptionismError("bad-settings", "The frame range starts at frame %d, but %s "
+                                    "has %d frames (0 to %d)." % (start, self.path, self.count,
+                                                                   self.count - 1))
+        stop = self.count if stop is None else min(stop, self.count)
+        if self.timing.durations:
+            self.timing = Timing(None, self.timing.durations[start:stop])
+        self.first, self.count = start, stop - start
+        return self
+
+    def span_seconds(self):
+        """(start, end) in seconds of the frames kept by cut, or None when all are kept."""
+        if not self.first and self.count == self.whole_count:
+            return None
+        start = sum(frame_ms(self.whole_timing, i) for i in range(self.first)) / 1000.0
+        return start, start + sum(frame_ms(self.timing, i) for i in range(self.count)) / 1000.0
 
     def __iter__(self):
         reader = {"video": _video_frames, "animated": _animated_frames,
                   "folder": _folder_frames}[self.kind]
         try:
-            for pixels in reader(self.path):
+            for pixels in itertools.islice(reader(self.path), self.first,
+                                           self.first + self.count):
                 yield pixels
         except InceptionismError:
             raise
@@ -186,14 +211,15 @@ class Writer(object):
     or empty, and gets each frame whole. Any failure (a full disk) removes what was written
     (abort) and is one bad-input line.
     timing: how long the frames show (a video gets a frame rate from it, a GIF durations);
-    audio_from: a video whose sound the new video keeps.
+    audio_from: a video whose sound the new video keeps; audio_span: (start, end) in seconds,
+    the part of it to keep (None: all).
     """
 
-    def __init__(self, path, timing, audio_from=None):
+    def __init__(self, path, timing, audio_from=None, audio_span=None):
         self.path = path
         self.kind = kind_of(path)
         self.timing = steady(timing)
-        self.audio_from = audio_from
+        self.audio_from, self.audio_span = audio_from, audio_span
         self.count = 0
         self._pictures = []
         self._video = None
@@ -218,7 +244,7 @@ class Writer(object):
             else:
                 if self._video is None:
                     self._video = _VideoOut(self.part, pixels.shape[1], pixels.shape[0],
-                                            self.timing, self.audio_from)
+                                            self.timing, self.audio_from, self.audio_span)
                 self._video.add(_rgb8(pixels), frame_ms(self.timing, self.count))
             self.count += 1
 
@@ -282,7 +308,7 @@ class _VideoOut(object):
     the sound of audio_from, whose stream is declared before the first frame (a container's
     streams are fixed once it has begun)."""
 
-    def __init__(self, path, width, height, timing, audio_from):
+    def __init__(self, path, width, height, timing, audio_from, audio_span):
         import av
         self.path = path
         self.container = av.open(path, "w")
@@ -296,7 +322,8 @@ class _VideoOut(object):
         self.constant = timing.rate is not None
         self.clock = 0.0
         self.index = 0
-        self.sound = _Sound(audio_from, self.container, suffix) if audio_from else None
+        self.sound = (_Sound(audio_from, self.container, suffix, audio_span) if audio_from
+                      else None)
 
     def add(self, rgb, duration_ms):
         import av
@@ -329,11 +356,12 @@ def _whole_rate(timing):
 
 class _Sound(object):
     """A source video's sound for a new video: its packets as they are when the new container
-    takes the codec, else decoded and encoded again."""
+    takes the codec, else decoded and encoded again; span (start, end) in seconds: only that
+    part, moved to the start (packets are cut whole: to an AAC packet, about 20 ms)."""
 
-    def __init__(self, source_path, container, suffix):
+    def __init__(self, source_path, container, suffix, span=None):
         import av
-        self.source_path, self.container = source_path, container
+        self.source_path, self.container, self.span = source_path, container, span
         self.target = None
         if kind_of(source_path) != "video":
             return
@@ -356,17 +384,28 @@ class _Sound(object):
         with av.open(self.source_path) as source:
             audio = source.streams.audio[0]
             if self.copies:
+                shift = int(round(self.span[0] / audio.time_base)) if self.span else 0
                 for packet in source.demux(audio):
-                    if packet.dts is not None:
+                    if packet.dts is not None and self._kept(packet.pts, audio.time_base):
+                        packet.pts, packet.dts = packet.pts - shift, packet.dts - shift
                         packet.stream = self.target
                         self.container.mux(packet)
                 return
             for frame in source.decode(audio):
+                if not self._kept(frame.pts, frame.time_base):
+                    continue
                 frame.pts = None
                 for packet in self.target.encode(frame):
                     self.container.mux(packet)
             for packet in self.target.encode():
                 self.container.mux(packet)
+
+    def _kept(self, pts, time_base):
+        """Whether sound starting at pts (in time_base units) lies in the span."""
+        if self.span is None:
+            return True
+        start = float(pts * time_base) if pts is not None else 0.0
+        return self.span[0] <= start < self.span[1]
 
 
 # Audio codecs each container takes as they are.
