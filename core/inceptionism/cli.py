@@ -272,9 +272,9 @@ def run_animate(args):
         raise InceptionismError("bad-settings", "Give either --flicker or --coherence, not both.")
     values = dream_values(args, "animate")
     work_path = args.output + WORK_SUFFIX
-    frames_folder = args.input if os.path.isdir(args.input) else None
     inputs = [("video to dream on", args.input), ("mask", args.mask)]
-    frames_folder = [("folder of frames to dream on", frames_folder)]
+    frames_folder = [("folder of frames to dream on",
+                      args.input if os.path.isdir(args.input) else None)]
     outputs.refuse_overlap([work_path], inputs, frames_folder)
     _check_out([args.output], inputs + [("work folder", work_path)],
                frames_folder + [("work folder", work_path)])
@@ -283,8 +283,8 @@ def run_animate(args):
     clip = video.Clip(args.input).cut(*span)
     timing = video.steady(clip.timing, args.frame_ms or DEFAULT_FRAME_MS)
     mask = _mask(_read(args.mask, "mask")) if args.mask else None
-    work = WorkFolder(work_path, dict(animation_key(args.input, values, args.mask),
-                                      frames=[clip.first, clip.first + clip.count]))
+    work = WorkFolder(work_path, animation_key(args.input, values, args.mask,
+                                               (clip.first, clip.first + clip.count)))
     if work.kept:
         _say("going on from %d dreamed frame(s) kept in %s" % (work.kept, work.path))
 
@@ -332,15 +332,16 @@ def frame_span(text):
     return span
 
 
-def animation_key(input_path, values, mask_path):
-    """What a kept frame was dreamed from: the same key, the frame can be reused."""
+def animation_key(input_path, values, mask_path, frames):
+    """What a kept frame was dreamed from: the same key, the frame can be reused; frames:
+    (first, stop) of the frame range."""
     def stamp(path):
         if path is None:
             return None
         facts = os.stat(path)
         return [os.path.abspath(path), facts.st_size, facts.st_mtime]
     return {"input": stamp(input_path), "mask": stamp(mask_path), "settings": values,
-            "version": __version__}
+            "frames": list(frames), "version": __version__}
 
 
 class WorkFolder(object):

@@ -168,3 +168,14 @@ def test_a_frame_range_that_holds_no_frame_is_refused(tmp_path, make_picture, ca
                     + LIGHT) == 1
     assert said in capsys.readouterr().err
     assert sorted(os.listdir(str(tmp_path))) == ["in.gif"]
+
+
+def test_frames_kept_for_another_frame_range_are_not_reused(tmp_path, make_picture, capsys):
+    source, target = str(tmp_path / "in.gif"), str(tmp_path / "out.gif")
+    write_gif(make_picture, source)
+    args = cli.build_parser().parse_args(["animate", source, target] + LIGHT)
+    key = cli.animation_key(source, cli.dream_values(args, "animate"), None, (0, 4))
+    cli.WorkFolder(target + cli.WORK_SUFFIX, key).keep(0, make_picture(24, 32), False)
+    assert cli.main(["animate", source, target, "--frame-range", "1:3"] + LIGHT) == 0
+    err = capsys.readouterr().err
+    assert "going on" not in err and "(2 dreamed now)" in err

@@ -59,7 +59,7 @@ def test_kept_frames_that_are_links_files_of_another_size_or_folders_are_dreamed
     images.write_image(str(outside), make_picture(24, 28, seed=9))
     before = digest(str(outside))
     key = cli.animation_key(source, cli.dream_values(cli.build_parser().parse_args(
-        ["animate", source, target] + LIGHT), "animate"), None)
+        ["animate", source, target] + LIGHT), "animate"), None, (0, 4))
     work = cli.WorkFolder(target + cli.WORK_SUFFIX, key)
     os.symlink(str(outside), work._name(0))
     images.write_image(work._name(1), make_picture(10, 10))
