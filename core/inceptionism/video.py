@@ -97,7 +97,8 @@ class Clip(object):
         except InceptionismError:
             raise
         except Exception as error:  # PyAV's and Pillow's many ways of saying "not a video"
-            raise InceptionismError("bad-input", "Cannot read %s: %s" % (path, outputs.reason(error)))
+            raise InceptionismError("bad-input", "Cannot read %s: %s"
+                                    % (path, outputs.reason(error)))
         if not self.count:
             raise InceptionismError("bad-input", "%s holds no frames." % path)
         self.whole_count, self.whole_timing = self.count, self.timing
@@ -132,7 +133,8 @@ class Clip(object):
         except InceptionismError:
             raise
         except Exception as error:
-            raise InceptionismError("bad-input", "Cannot read %s: %s" % (self.path, outputs.reason(error)))
+            raise InceptionismError("bad-input", "Cannot read %s: %s"
+                                    % (self.path, outputs.reason(error)))
 
 
 def _video_facts(path):
@@ -189,7 +191,8 @@ def _folder_facts(path):
         try:
             size = images.picture_size(picture)
         except (IOError, OSError, ValueError) as error:
-            raise InceptionismError("bad-input", "Cannot read %s: %s" % (picture, outputs.reason(error)))
+            raise InceptionismError("bad-input", "Cannot read %s: %s"
+                                    % (picture, outputs.reason(error)))
         if first is None:
             first = (picture, size)
         elif size != first[1]:

@@ -44,11 +44,12 @@ def test_a_linked_work_folder_is_refused_and_the_folder_it_points_to_is_untouche
 def test_a_work_folder_of_other_files_is_refused(tmp_path, make_picture, capsys):
     source, target = str(tmp_path / "in.gif"), str(tmp_path / "out.gif")
     write_gif(make_picture, source)
-    os.mkdir(target + cli.WORK_SUFFIX)
-    (tmp_path / ("out.gif" + cli.WORK_SUFFIX) / "frame-00000.png").write_bytes(b"not ours")
+    frame = tmp_path / ("out.gif" + cli.WORK_SUFFIX) / "frame-00000.png"
+    frame.parent.mkdir()
+    frame.write_bytes(b"not ours")
     assert cli.main(["animate", source, target] + LIGHT) == 1
     assert "did not write" in capsys.readouterr().err
-    assert (tmp_path / ("out.gif" + cli.WORK_SUFFIX) / "frame-00000.png").read_bytes() == b"not ours"
+    assert frame.read_bytes() == b"not ours"
 
 
 def test_kept_frames_that_are_links_files_of_another_size_or_folders_are_dreamed_again(
