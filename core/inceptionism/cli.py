@@ -272,7 +272,7 @@ def run_animate(args):
         raise InceptionismError("bad-settings", "Give either --flicker or --coherence, not both.")
     values = dream_values(args, "animate")
     work_path = args.output + WORK_SUFFIX
-    inputs = [("video to dream on", args.input), ("mask", args.mask)]
+    inputs = [("source of the frames", args.input), ("mask", args.mask)]
     frames_folder = [("folder of frames to dream on",
                       args.input if os.path.isdir(args.input) else None)]
     outputs.refuse_overlap([work_path], inputs, frames_folder)
