@@ -31,9 +31,10 @@ def _rgb_to_decorrelated(rgb, eps=1e-3):
 # Decorrelated-colour units per spectrum unit: lucent's 1/4. Adam moves each coefficient by about
 # LEARNING_RATE (visualize.py) a step whatever its gradient's scale, so the picture moves by about
 # SPECTRUM_GAIN x LEARNING_RATE: the gain sets how far a visualisation gets from grey in its steps.
-# Measured with trained EfficientNet-Lite0 on five classes (docs/class-visualisation.md): 1/16
-# left pale grey fog (colourfulness 11, RMS contrast 16; photos 38-77 and 30-75), 1/4 gives vivid
-# pictures (37 and 49) that held-out Lite1 and Lite2 still recognise, each class in their top 5.
+# Measured with trained EfficientNet-Lite0 on five classes at 224 px and 256 steps
+# (docs/class-visualisation.md): 1/16 left pale grey fog (colourfulness 11, RMS contrast 16;
+# photos 38-77 and 30-75), 1/4 gives vivid pictures (37 and 49) that held-out Lite1 and Lite2
+# still recognise, each class in their top 5.
 SPECTRUM_GAIN = 1.0 / 4
 
 
