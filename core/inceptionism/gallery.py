@@ -12,7 +12,7 @@ import os
 import numpy as np
 import torch
 
-from . import paths, transforms, visualize
+from . import param, paths, transforms, visualize
 from .errors import Cancelled
 from .param import fourier_image
 
@@ -29,8 +29,10 @@ LEARNING_RATE = 0.2
 
 def cache_dir(model, layer, weights, tile=TILE, steps=STEPS):
     """Where one layer's pictures are kept: a folder per network, layer, weights (the file's
-    name, or "random") and recipe."""
-    name = "%s-%s-%s-%dpx-%dsteps" % (model, layer, weights, tile, steps)
+    name, or "random") and recipe, the prior's gain and the step included (a gallery kept from
+    another prior is made again, not shown)."""
+    name = "%s-%s-%s-%dpx-%dsteps-gain%g-lr%g" % (model, layer, weights, tile, steps,
+                                                 param.SPECTRUM_GAIN, LEARNING_RATE)
     return os.path.join(paths.data_dir(), "gallery", name)
 
 
