@@ -26,7 +26,8 @@ def main():
     parser.add_argument("--iterations", type=int, default=1)
     args = parser.parse_args()
     engine = Engine(device="cpu", random_weights=True)
-    values = dict(settings.defaults("dream"), iterations=args.iterations)
+    values = settings.validate("dream", {"iterations": args.iterations},
+                               installed=engine.installed())
     engine.network(values["model"], [values["layer"]])  # built before: counted in "before"
     pixels = np.random.RandomState(0).randint(0, 256, (args.side, args.side, 3), dtype=np.uint8)
     before = memory_status("VmRSS")

@@ -152,7 +152,7 @@ def main():
     args = parser.parse_args()
     from inceptionism import images, settings
     started = time.monotonic()
-    values = settings.defaults("dream")
+    values = settings.validate("dream", {}, installed=set(["googlenet"]))  # random GoogLeNet
     image, kind = images.to_working(images.read_image(args.source))
     network = ReferenceNetwork(values["model"], models.build(values["model"], random_weights=True),
                                values["layer"], cut=not args.whole)
