@@ -131,9 +131,12 @@ class Session(object):
         if problem is not None:
             raise problem
 
-    def installed(self):
+    def installed(self, start=False):
         """The networks the running worker can dream with (its hello), or None before it has
-        said hello: what the shared rule (looks.settle) chooses auto's network among."""
+        said hello: what the shared rule (looks.settle) chooses auto's network among. start:
+        start the worker first if need be (a failure to start is raised, and logged)."""
+        if start:
+            self._started_hello()
         if self.hello is None:
             return None
         return set(name for name, state in self.hello.get("models", {}).items()
@@ -274,7 +277,7 @@ class Session(object):
                 self.worker = self._started_worker()
         except errors.InceptionismError as exc:
             if exc.code in _CLIENT_SIDE:
-                _log_failure(self.config["log"], "animate", exc)
+                _log_failure(self.config["log"], "start", exc)
             raise
         return self.worker.hello or {}
 
@@ -426,9 +429,10 @@ def user_message(exc, log_file=None):
     return text
 
 
-def progress_title(procedure, values, pixels):
+def progress_title(procedure, values, pixels, installed=None):
     """u"Dream\u2026 about 40 s on cpu": the menu label, with the time a dream of this size took
-    here before (preview.estimate), for the progress bar before the first step reports."""
+    here before (preview.estimate), for the progress bar before the first step reports; and
+    the line that says which network stands in (installed: the worker's hello's networks)."""
     pdb_name = [name for name, entry in PROCEDURES.items() if entry[0] == procedure][0]
     title = PROCEDURES[pdb_name][1].replace("_", "").replace("...", u"\u2026")
     known = None
@@ -437,17 +441,18 @@ def progress_title(procedure, values, pixels):
             known = preview.estimate(values, pixels.width, pixels.height)
         except ValueError:
             pass  # the run itself says what is wrong with the settings
-    note = _stand_in_note(procedure, values)
+    note = _stand_in_note(procedure, values, installed)
     if known is not None:
         title = u"%s %s on %s" % (title, preview.duration_text(known[0]),
                                   known[1] or u"this computer")
     return u"%s (%s)" % (title, note) if note else title
 
 
-def _stand_in_note(procedure, values):
+def _stand_in_note(procedure, values, installed):
     """looks.stand_in_note for values as a front end holds them (settled or not), or None."""
     try:
-        return looks.stand_in_note(settings.validate(procedure, values))
+        return looks.stand_in_note(settings.validate(procedure, values, installed=installed),
+                                   installed)
     except ValueError:
         return None  # the run itself says what is wrong with the settings
 

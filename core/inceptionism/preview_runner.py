@@ -14,7 +14,9 @@ from . import errors, paths, plugin_support, preview, settings
 
 class PreviewRunner(object):
     """view: values() (the dialog's dream settings now), show_preview(Pixels),
-    show_status(text), show_estimate(text) and allow_run(allowed); pixels: the selection shrunk
+    show_status(text), show_estimate(text), allow_run(allowed) and show_networks(installed)
+    (the networks the worker's hello lists, once it has said hello: the dialog settles its
+    values with them, which may differ from the local files'); pixels: the selection shrunk
     to preview size (8-bit RGB), or None where there is nothing to preview; full_size: the
     selection's (width, height)."""
 
@@ -25,11 +27,15 @@ class PreviewRunner(object):
         self.closed = False
         self.blocked = None  # the error that keeps any dream from running, once known
         self.allowed = None
+        self.first = False  # a first preview waits for the worker's hello
+        self.heard = None  # the networks the hello listed, once the view was told
 
     def start(self):
-        """Check that the dream can run, then dream a first preview (where there is a picture)."""
+        """Check that the dream can run (the engine starts and says hello, which settles the
+        dialog's values), then dream a first preview (where there is a picture)."""
         self.changed()
-        self.refresh()
+        self.first = self.pixels is not None
+        self._launch(self.view.values(), False)
 
     def refresh(self):
         """A new preview of the dialog's settings (nothing while one is still under way)."""
@@ -66,7 +72,7 @@ class PreviewRunner(object):
             self.session.cancel()
 
     def _gallery_work(self, values, build):
-        values = settings.validate("dream", values)  # the network and layer settled
+        values = settings.validate("dream", values, installed=self.session.installed())
 
         def told(fraction, text):
             self._post(self.view.show_status, u"Channel gallery of %s: %d%%, %s"
@@ -140,9 +146,16 @@ class PreviewRunner(object):
 
     def _ended(self, text):
         self.thread = None
+        installed = self.session.installed()
+        if installed is not None and installed != self.heard:
+            self.heard = installed
+            self.view.show_networks(installed)
         self.changed()
         if self.blocked is None and self.session.problem("dream", self.view.values()) is None:
             self.view.show_status(text)
+            if self.first:
+                self.first = False
+                self.refresh()
 
     def _words(self, exc):
         return plugin_support.user_message(exc, self.session.config["log"])

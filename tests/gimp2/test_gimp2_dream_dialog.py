@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from inceptionism import errors, looks, settings
+from inceptionism import catalogue, errors, looks, settings
 
 import gimp2_run
 
@@ -128,6 +128,8 @@ def test_the_words_and_the_values_keep_in_step_as_the_artist_edits(runs):
     strength = settings.BY_NAME["strength"]
     assert strength.choices[shown["strength"]["value"]][0] == looks.CUSTOM  # iterations by hand
     assert shown["iterations"]["value"] == 3
+    model = settings.BY_NAME["model"]  # auto stays auto: the layer follows what it stands for
+    assert model.choices[shown["model"]["value"]][0] == catalogue.AUTO
 
 
 def test_the_preview_is_dreamed_by_the_worker_and_shown_with_the_estimate(runs):

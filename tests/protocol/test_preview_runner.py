@@ -106,6 +106,21 @@ def test_without_the_googlenet_file_the_network_that_came_with_the_engine_dreams
     session.close()
 
 
+def test_the_dialog_hears_the_hellos_networks_before_its_first_preview_is_dreamed(
+        tmp_path, worker_env, monkeypatch):
+    """The worker's hello (here: GoogLeNet missing) settles the dialog's values anew before the
+    first preview reads them: the files on this side may not be the worker's."""
+    monkeypatch.setenv("FAKE_WEIGHTS", "missing")
+    session, view, main_loop, runner = dialog(tmp_path, fake_command())
+    runner.start()
+    run_main_loop(main_loop, runner)
+    told = [call[0] for call in view.calls]
+    assert told.count("show_networks") == 1
+    assert told.index("show_networks") < told.index("show_preview")
+    assert view.last("show_networks") == ({"efficientnet_lite0"},)
+    session.close()
+
+
 @pytest.mark.parametrize("pixels", [SMALL, None])
 def test_without_an_engine_the_dialog_says_so_and_greys_out_the_dream(tmp_path, pixels):
     session, view, main_loop, runner = dialog(tmp_path, ["/nonexistent/python", "-m", "x"],
