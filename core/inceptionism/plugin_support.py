@@ -221,7 +221,7 @@ class Session(object):
         (GIMP reads them at preview size); the octaves the shrinking stands for are left out.
         """
         width, height = full_size or (pixels.width, pixels.height)
-        values = preview.preview_settings(settings, width, height, side)
+        values = preview.preview_settings(settings, width, height, side, self.installed())
         message = {"type": "preview", "settings": values, "side": side}
         meta, result = self._request(message, pixels, on_progress, None)
         preview.remember_speed(meta)

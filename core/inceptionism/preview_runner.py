@@ -133,10 +133,12 @@ class PreviewRunner(object):
                                                  plugin_support.layer_name(meta))
         self.view.show_preview(small)
         self._ended(text)
-        paths.append_log(u"plug-in: preview %d\u00d7%d of %s shown, dreamed in %.2f s; %s\n" % (
-            small.width, small.height, meta["settings"]["layer"], meta["seconds"],
-            preview.estimate_text(self.view.values(), *self.full_size)),
-            self.session.config["log"])
+        values = self.view.values()
+        paths.append_log(u"plug-in: preview %d\u00d7%d of %s shown, dreamed in %.2f s; %s; the "
+                         u"dialog's Network: %s\n" % (
+                             small.width, small.height, meta["settings"]["layer"],
+                             meta["seconds"], preview.estimate_text(values, *self.full_size),
+                             values.get("model")), self.session.config["log"])
 
     def _failed(self, exc):
         if getattr(exc, "code", None) in plugin_support.CANNOT_RUN and \
