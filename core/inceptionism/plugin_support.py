@@ -441,15 +441,17 @@ def progress_title(procedure, values, pixels, installed=None):
             known = preview.estimate(values, pixels.width, pixels.height)
         except ValueError:
             pass  # the run itself says what is wrong with the settings
-    note = _stand_in_note(procedure, values, installed)
+    note = stand_in_note(procedure, values, installed)
     if known is not None:
         title = u"%s %s on %s" % (title, preview.duration_text(known[0]),
                                   known[1] or u"this computer")
     return u"%s (%s)" % (title, note) if note else title
 
 
-def _stand_in_note(procedure, values, installed):
-    """looks.stand_in_note for values as a front end holds them (settled or not), or None."""
+def stand_in_note(procedure, values, installed=None):
+    """looks.stand_in_note for values as a front end holds them (settled or not), or None:
+    "GoogLeNet is not installed yet: dreaming with EfficientNet-Lite0, ..." (installed: the
+    worker's hello's networks, None: the files here)."""
     try:
         return looks.stand_in_note(settings.validate(procedure, values, installed=installed),
                                    installed)

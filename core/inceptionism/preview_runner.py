@@ -44,8 +44,10 @@ class PreviewRunner(object):
     def changed(self):
         """The settings changed: a new estimate, and whether this network can dream."""
         values = self.view.values()
+        note = plugin_support.stand_in_note("dream", values, self.session.installed())
         if self.full_size is not None:
-            self.view.show_estimate(preview.estimate_text(values, *self.full_size))
+            estimate = preview.estimate_text(values, *self.full_size)
+            self.view.show_estimate(u"%s\n%s." % (estimate, note) if note else estimate)
         problem = self.blocked or self.session.problem("dream", values)
         if self.allowed != (problem is None):
             self.allowed = problem is None

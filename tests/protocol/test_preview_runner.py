@@ -101,6 +101,9 @@ def test_without_the_googlenet_file_the_network_that_came_with_the_engine_dreams
     run_main_loop(main_loop, runner)
     assert view.last("allow_run") == (True,)
     assert session.installed() == {"efficientnet_lite0"}
+    assert view.last("show_estimate")[0].endswith(  # under the estimate, once it is known
+        u"\nGoogLeNet is not installed yet: dreaming with EfficientNet-Lite0, which came with "
+        u"the engine.")
     assert settings.validate("dream", view.values(), installed=session.installed())["model"] \
         == "efficientnet_lite0"
     session.close()
