@@ -93,7 +93,7 @@ class PreviewRunner(object):
             paths.append_log(u"plug-in: channel gallery of %s shown (%d channels)\n" % (
                 meta["layer"], meta["channels"]), self.session.config["log"])
         self._ended(u"Channel gallery of %s: %s" % (meta["layer"], self.view.gallery_hint)
-                    if sheet is not None else u"")
+                    if sheet is not None else None)  # none kept: the preview's words stay
 
     def stop(self):
         """The dialog closes: cancel what runs, at once (the thread is left to end by itself)."""
@@ -156,7 +156,8 @@ class PreviewRunner(object):
             self.view.show_networks(installed)
         self.changed()
         if self.blocked is None and self.session.problem("dream", self.view.values()) is None:
-            self.view.show_status(text)
+            if text is not None:
+                self.view.show_status(text)
             if self.first:
                 self.first = False
                 self.refresh()
