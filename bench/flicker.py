@@ -1,6 +1,7 @@
 """How much a dreamed animation flickers, and what the sequence dream costs.
 
-    python3 bench/flicker.py [--side 128] [--frames 24] [--device auto] [--gif docs/images/flicker.gif]
+    python3 bench/flicker.py [--side 128] [--frames 24] [--device auto] [--model googlenet]
+                             [--gif docs/images/flicker.gif]
 
 A photo-like picture is panned and zoomed over the frames, so the true motion between two frames
 is known exactly. Instability is the mean absolute difference between consecutive dreamed
@@ -18,7 +19,9 @@ cold frame's, at that detail, timed in turn round after round (bench/measure.py:
 shared machine changes from minute to minute), medians.
 Memory: the process's peak resident memory after --memory-frames frames at --memory-side,
 against its peak after the first tenth of them (a light recipe: only growth is measured).
-Random networks (INCEPTIONISM_RANDOM_WEIGHTS): no pretrained weights can be had here.
+--model: GoogLeNet dreams with random weights (its file cannot be had everywhere), a network
+that comes with the engine (EfficientNet-Lite0) with its trained ones; --layer defaults to the
+network's own default layer.
 """
 import argparse
 import os
@@ -30,13 +33,13 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "core"))
-from inceptionism import animate, images, looks  # noqa: E402
+from inceptionism import animate, catalogue, images, looks  # noqa: E402
 from inceptionism.engine import Engine  # noqa: E402
 from measure import interleaved  # noqa: E402
 
 BLEND = 0.85
 STRENGTH_TOLERANCE = 0.10
-RECIPE = {"layer": "inception4c", "octaves": 3, "iterations": 10, "step-size": 0.01}
+RECIPE = {"octaves": 3, "iterations": 10, "step-size": 0.01}
 
 
 def photo_like(side, seed=0):
@@ -173,7 +176,7 @@ def peak_rss_mb():
     return float("nan")
 
 
-def memory(engine, side, count):
+def memory(engine, model, side, count):
     """(peak MiB after count // 10 frames, peak MiB after count frames) of a streamed sequence."""
     camera = Camera(side, count, pan=0.002, zoom=1.001)
     peaks = {}
@@ -182,7 +185,8 @@ def memory(engine, side, count):
         if index + 1 in (count // 10, count):
             peaks[index + 1] = peak_rss_mb()
     engine.animate(((camera.frame(k), None) for k in range(count)),
-                   {"layer": "conv2", "octaves": 1, "iterations": 1, "flicker": "smooth"},
+                   {"model": model, "layer": catalogue.network(model).layers[1].name,
+                    "octaves": 1, "iterations": 1, "flicker": "smooth"},
                    count, on_frame=keep)
     return peaks[count // 10], peaks[count]
 
@@ -232,7 +236,8 @@ def main(argv=None):
     parser.add_argument("--frames", type=int, default=24)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--flicker", default="smooth", choices=[n for n, _, _ in looks.FLICKERS])
-    parser.add_argument("--layer", default=RECIPE["layer"])
+    parser.add_argument("--model", default="googlenet", choices=catalogue.model_names())
+    parser.add_argument("--layer", help="default: the network's default layer")
     parser.add_argument("--octaves", type=int, default=RECIPE["octaves"])
     parser.add_argument("--iterations", type=int, default=RECIPE["iterations"])
     parser.add_argument("--tries", type=int, default=4, help="step tunings per method at most")
@@ -244,16 +249,18 @@ def main(argv=None):
                         choices=["flicker", "speed", "memory"], help="what to measure")
     args = parser.parse_args(argv)
 
-    engine = Engine(device=args.device, random_weights=True)
+    trained = catalogue.comes_with_engine(args.model)
+    engine = Engine(device=args.device, random_weights=not trained)
     camera = Camera(args.side, args.frames)
     sources = [camera.frame(k) for k in range(args.frames)]
-    values = {"layer": args.layer, "octaves": args.octaves, "iterations": args.iterations,
-              "seed": 0, "jitter": max(1, args.side // 8)}
+    layer = args.layer or catalogue.network(args.model).default_layer
+    values = {"model": args.model, "layer": layer, "octaves": args.octaves,
+              "iterations": args.iterations, "seed": 0, "jitter": max(1, args.side // 8)}
     methods = Methods(engine, sources, values)
     step = RECIPE["step-size"]
-    print("%d frames of %d² on %s, %s, %d octaves x %d iterations, random network"
-          % (args.frames, args.side, engine.device, args.layer, args.octaves, args.iterations),
-          flush=True)
+    print("%d frames of %d² on %s, %s %s, %d octaves x %d iterations, %s weights"
+          % (args.frames, args.side, engine.device, args.model, layer, args.octaves,
+             args.iterations, "trained" if trained else "random"), flush=True)
 
     ours_step = step
     if "flicker" in args.parts:
@@ -267,7 +274,7 @@ def main(argv=None):
                   args.iterations, looks.settle({"flicker": args.flicker}, ["flicker"])["coherence"]),
                  args.iterations))
     if "memory" in args.parts and args.memory_frames:
-        early, late = memory(engine, args.memory_side, args.memory_frames)
+        early, late = memory(engine, args.model, args.memory_side, args.memory_frames)
         print("memory: peak %.0f MiB after %d frames of %d², %.0f MiB after %d: growth %.1f %%"
               % (early, args.memory_frames // 10, args.memory_side, late, args.memory_frames,
                  100.0 * (late - early) / early))

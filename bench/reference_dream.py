@@ -43,10 +43,10 @@ class ReferenceNetwork(object):
     def __init__(self, model, full_network, layer, cut=True):
         self.network = full_network.to(memory_format=torch.contiguous_format)
         device = next(full_network.parameters()).device
-        mean, std = models.NORMALISATION[model]
+        mean, std = models.normalisation(model)
         self.mean = torch.tensor(mean, device=device).view(1, 3, 1, 1)
         self.std = torch.tensor(std, device=device).view(1, 3, 1, 1)
-        self.min_size = models.min_size(model)
+        self.min_size = catalogue.network(model).min_size
         self.layer = layer
         module = self.network.get_submodule(catalogue.layer_of(model, layer).module)
         module.register_forward_hook(self._stop if cut else self._keep)

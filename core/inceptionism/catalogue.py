@@ -88,19 +88,24 @@ NETWORKS = (
         Input("RGB", 255.0, (127.0, 127.0, 127.0), (128.0, 128.0, 128.0),
               "TensorFlow's efficientnet_lite_builder.py (MEAN_RGB, STDDEV_RGB)"),
         "imagenet",
+        # Chosen and worded by looking at each block's dream of a photo (docs/networks.md).
+        # Blocks end in a linear projection, uncapped. The head is dreamed after its ReLU6: on
+        # photos only 0.1-0.2 % of its values reach the cap of 6, while 95-97 % of those before
+        # it are negative, which a squared objective would grow as well.
         _layers([
             ("lite0-stem", "stem", "grain and colour noise"),
-            ("lite0-block1", "blocks.0", "strokes and edges"),
-            ("lite0-block3", "blocks.2", "fine textures"),
-            ("lite0-block5", "blocks.4", "ornaments and weaves"),
-            ("lite0-block8", "blocks.7", "swirls and lattices"),
-            ("lite0-block11", "blocks.10", "eyes and fur"),
-            ("lite0-block13", "blocks.12", "animal faces"),
-            ("lite0-block15", "blocks.14", "animals and buildings"),
+            ("lite0-block2", "blocks.1", "strokes and edges"),
+            ("lite0-block3", "blocks.2", "weaves and lattices"),
+            ("lite0-block5", "blocks.4", "ripples and fine textures"),
+            ("lite0-block8", "blocks.7", "swirls and spiral ornaments"),
+            ("lite0-block10", "blocks.9", "first eyes, fur"),
+            ("lite0-block11", "blocks.10", "the classic look: eyes, fur, animal parts"),
+            ("lite0-block13", "blocks.12", "scales, honeycombs, fur"),
+            ("lite0-block15", "blocks.14", "animal parts and snouts"),
             ("lite0-block16", "blocks.15", "whole objects"),
-            ("lite0-head", "head.bn", "objects, deepest"),
+            ("lite0-head", "head", "objects and scenes, deepest"),
         ]),
-        _depths("lite0-block3", "lite0-block5", "lite0-block8", "lite0-block11",
+        _depths("lite0-block2", "lite0-block3", "lite0-block8", "lite0-block11",
                 "lite0-block15", "lite0-block16"),
         "lite0-block11", "fc", 32, 1),
     Network(

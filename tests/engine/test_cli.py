@@ -51,7 +51,7 @@ def test_layers_lists_every_layer_with_what_it_looks_like():
     for model in catalogue.model_names():
         assert model + ":" in out
         for layer in catalogue.network(model).layers:
-            assert "%-12s %s" % (layer.name, layer.look) in out
+            assert "%-14s %s" % (layer.name, layer.look) in out
 
 
 class Exited(Exception):
@@ -248,8 +248,7 @@ def test_a_depth_word_and_a_network_dream_with_that_networks_layer_for_it(model,
     assert cli.main(["dream", small_picture, str(tmp_path / "o.png"), "--model", model,
                      "--depth", "animals", "--octaves", "3"]) == 0
     received = spy.received[0]
-    assert received["layer"] == dict((nick, layers) for nick, _, layers in
-                                     looks.DEPTHS)["animals"][model]
+    assert received["layer"] == looks.depth_layer("animals", model)
     assert received["octaves"] == 3  # a value given by hand wins over the words
 
 
