@@ -131,12 +131,13 @@ class Session(object):
         if problem is not None:
             raise problem
 
-    def installed(self, start=False):
+    def installed(self, start=None):
         """The networks the running worker can dream with (its hello), or None before it has
-        said hello: what the shared rule (looks.settle) chooses auto's network among. start:
-        start the worker first if need be (a failure to start is raised, and logged)."""
+        said hello: what the shared rule (looks.settle) chooses auto's network among. start: a
+        procedure's name, to start the worker first if need be (a failure to start is raised,
+        and logged as that procedure's)."""
         if start:
-            self._started_hello()
+            self._started_hello(start)
         if self.hello is None:
             return None
         return set(name for name, state in self.hello.get("models", {}).items()
@@ -161,8 +162,7 @@ class Session(object):
         """(meta, Pixels) of procedure on pixels (None: from noise); see run(). A guide's pixels
         follow the picture's in the payload ("guide": their description); the meta's guide
         names its layer, so the recipe records it."""
-        message = {"type": procedure, "settings": protocol.checked_settings(
-            procedure, settings, installed=self.installed())}
+        message = {"type": procedure, "settings": self._settled(procedure, settings)}
         if guide is not None:
             message["guide"] = _description(guide.pixels)
         meta, result = self._request(message, pixels, on_progress, on_frame,
@@ -181,8 +181,7 @@ class Session(object):
         has come back to on_frame(index, Pixels), so only two frames are ever on their way.
         """
         message = {"type": "animate", "count": count,
-                   "settings": protocol.checked_settings("animate", settings,
-                                                         installed=self.installed())}
+                   "settings": self._settled("animate", settings)}
         # A worker with a cluster takes every frame at once, to spread them over it.
         given = count if self._started_hello().get("cluster") else 1
         first = read_frame(0)
@@ -221,7 +220,8 @@ class Session(object):
         (GIMP reads them at preview size); the octaves the shrinking stands for are left out.
         """
         width, height = full_size or (pixels.width, pixels.height)
-        values = preview.preview_settings(settings, width, height, side, self.installed())
+        values = preview.preview_settings(settings, width, height, side,
+                                          self.installed(start="preview"))
         message = {"type": "preview", "settings": values, "side": side}
         meta, result = self._request(message, pixels, on_progress, None)
         preview.remember_speed(meta)
@@ -270,14 +270,21 @@ class Session(object):
                 self.close()  # a worker that crashed, hung or babbled is not asked again
             raise
 
-    def _started_hello(self):
-        """The worker's hello, starting the worker first if need be."""
+    def _settled(self, procedure, values):
+        """values checked (a bad one is refused before any worker starts), then settled with
+        the networks the worker's hello lists (the worker starts first if need be)."""
+        protocol.checked_settings(procedure, values)
+        return protocol.checked_settings(procedure, values,
+                                         installed=self.installed(start=procedure))
+
+    def _started_hello(self, procedure="animate"):
+        """The worker's hello, starting the worker first if need be (for procedure)."""
         try:
             if self.worker is None:
                 self.worker = self._started_worker()
         except errors.InceptionismError as exc:
             if exc.code in _CLIENT_SIDE:
-                _log_failure(self.config["log"], "start", exc)
+                _log_failure(self.config["log"], procedure, exc)
             raise
         return self.worker.hello or {}
 

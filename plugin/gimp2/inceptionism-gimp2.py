@@ -43,7 +43,8 @@ def procedure_function(procedure):
             with plugin_support.Session(worker) as session:
                 # auto: the best network the worker's hello lists (a remote one's, not ours)
                 worker = dict(worker, guide=guide_of(procedure, values, drawable), session=session)
-                values = settled(procedure, values_of(procedure, values), session.installed(True))
+                values = settled(procedure, values_of(procedure, values),
+                                 session.installed(procedure))
                 where = plugin_support.destination(procedure, values)
                 return DESTINATIONS[where](procedure, image, drawable, values, worker)
         except Exception as exc:  # every failure reaches the artist as one plain message
