@@ -16,31 +16,19 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "core"))
 import numpy as np  # noqa: E402
-import torch  # noqa: E402
 
-from inceptionism import catalogue, classes, objectives, param, settings, visualize  # noqa: E402
+from inceptionism import (catalogue, classes, models, objectives, param, settings,  # noqa: E402
+                          visualize)
 import picture_measures  # noqa: E402
 
 CLASSES = ("banana", "goldfish", "tabby", "pizza", "volcano")
+MODEL = "efficientnet_lite0"
 BEFORE = {"gain": 1.0 / 16, "lr": 0.05}  # param.SPECTRUM_GAIN and visualize.LEARNING_RATE then
 
 
-class Lite0(torch.nn.Module):
-    """Trained EfficientNet-Lite0 with models.Network's interface for visualize: mean, std,
-    normalise(), min_size, and a call that returns {"logits": logits}."""
-
-    def __init__(self):
-        super().__init__()
-        self.classifier = picture_measures.judge("lite0")
-        self.register_buffer("mean", torch.full((1, 3, 1, 1), picture_measures.JUDGE_MEAN))
-        self.register_buffer("std", torch.full((1, 3, 1, 1), picture_measures.JUDGE_STD))
-        self.min_size = 32
-
-    def normalise(self, pixels):
-        return (pixels - self.mean) / self.std
-
-    def forward(self, normalised):
-        return {catalogue.LOGITS: self.classifier(normalised)}
+def lite0():
+    """The engine's own trained EfficientNet-Lite0, cut at its class scores."""
+    return models.Network(MODEL, models.build(MODEL), [catalogue.LOGITS])
 
 
 def default(name):
@@ -57,7 +45,8 @@ def visualise_all(network, size, steps, seed, save=None, names=CLASSES):
     results = []
     for name in names:
         started = time.perf_counter()
-        picture = visualize.visualize(network, objectives.class_logit(classes.find_class(name)),
+        objective = objectives.class_logit(classes.find_class(name, MODEL))
+        picture = visualize.visualize(network, objective,
                                       (size, size), steps, 1.0, seed)
         rgb = as_uint8(picture)
         results.append((name, rgb, time.perf_counter() - started))
@@ -74,13 +63,14 @@ def table(results, judges):
                                                       "rank2", "colour", "contr", "s")]
     rows = []
     for name, rgb, seconds in results:
-        index = classes.find_class(name)
+        index = classes.find_class(name, MODEL)
         (best, p), = picture_measures.top5(judges[0], rgb)[:1]
         ranks = [picture_measures.rank(judge, rgb, index) for judge in judges]
         row = (picture_measures.colourfulness(rgb), picture_measures.rms_contrast(rgb))
         rows.append((ranks[0] <= 5, ranks[1] <= 5) + row)
         lines.append("%-9s %-22s %5.2f %6d %6d %6.1f %6.1f %5.1f" % (
-            name, classes.CATEGORIES[best][:22], p, ranks[0], ranks[1], row[0], row[1], seconds))
+            name, classes.categories(MODEL)[best][:22], p, ranks[0], ranks[1], row[0], row[1],
+            seconds))
     top_1, top_2, colour, contrast = (np.array(column) for column in zip(*rows))
     lines.append("top-5: Lite1 %d/%d, Lite2 %d/%d; mean colourfulness %.1f, mean contrast %.1f"
                  % (top_1.sum(), len(rows), top_2.sum(), len(rows), colour.mean(),
@@ -110,7 +100,7 @@ def main():
     print("gain %g, lr %g, %d px, %d steps, seed %d" % (param.SPECTRUM_GAIN,
                                                        visualize.LEARNING_RATE, args.size,
                                                        args.steps, args.seed))
-    results = visualise_all(Lite0(), args.size, args.steps, args.seed, args.save,
+    results = visualise_all(lite0(), args.size, args.steps, args.seed, args.save,
                             args.classes.split(","))
     print("\n".join(table(results, [picture_measures.judge("lite1"),
                                     picture_measures.judge("lite2")])))

@@ -17,6 +17,16 @@ from . import flow
 
 # How much of a cold frame's iterations a fully coherent warm frame still takes.
 WARM_FLOOR = 0.2
+# DIS estimates no flow for frames narrower or lower than this (OpenCV fails on them): such
+# frames are dreamed each on its own, as with coherence 0.
+MIN_FLOW_SIDE = 12
+TOO_SMALL_TEXT = ("The frames are %d x %d pixels, too small to follow the motion (at least %d "
+                  "on a side): each frame is dreamed on its own, so the animation may flicker.")
+
+
+def follows_motion(rgb):
+    """Whether a frame is large enough for the optical flow."""
+    return min(rgb.shape[:2]) >= MIN_FLOW_SIDE
 
 
 def warm_iterations(iterations, coherence):
@@ -45,7 +55,8 @@ class Sequence(object):
 
     def start(self, rgb):
         gray = flow.gray8(rgb)
-        if self.coherence <= 0 or self.detail is None or self.detail.shape != rgb.shape:
+        if (self.coherence <= 0 or self.detail is None or self.detail.shape != rgb.shape
+                or not follows_motion(rgb)):
             return rgb, False, gray
         carried = flow.carry(self.detail, self.gray, gray)
         carried *= self.coherence

@@ -7,10 +7,12 @@ import argparse
 import json
 import os
 import sys
+import time
+import traceback
 
 from tqdm import tqdm
 
-from . import __version__, catalogue, cluster, errors, looks, protocol, settings
+from . import __version__, catalogue, cluster, errors, looks, outputs, paths, protocol, settings
 from .errors import InceptionismError
 from .objectives import parse_layers
 
@@ -88,7 +90,7 @@ def build_parser():
                     "a crash goes on where it stopped." % (", ".join(VIDEO_NAMES), WORK_SUFFIX))
     animate.add_argument("input", metavar="IN", help="the video, animation or folder of frames")
     animate.add_argument("output", metavar="OUT", help="the video, animation or folder to write")
-    for setting in settings.for_procedure("animate"):
+    for setting in settings.for_procedure("animate", cli=True):
         _add_setting(animate, setting)
     animate.add_argument("--frame-ms", type=int, default=None, metavar="MS",
                          help="how long each frame of a folder shows (default: %d)"
@@ -182,6 +184,7 @@ def run_dream(args):
                                 "with --out-dir DIR.")
     args.input, args.output = args.pictures
     values = dream_values(args)
+    _check_out([args.output], _dream_inputs(args, [args.input]), picture=True)
     pixels = _read(args.input, "picture")
     mask = _mask(_read(args.mask, "mask")) if args.mask else None
     guide = _read(args.guide, "guide picture") if args.guide else None
@@ -197,11 +200,11 @@ def run_batch(args):
     """Dream on each picture into args.out_dir with one engine; pictures already done are
     skipped, and a picture that cannot be dreamed on is reported at the end."""
     values = dream_values(args)
+    outputs.make_folder(args.out_dir, "--out-dir folder")
+    targets = batch_targets(args.pictures, args.out_dir)
+    _check_out([target for _, target in targets], _dream_inputs(args, args.pictures))
     mask = _mask(_read(args.mask, "mask")) if args.mask else None
     guide = _read(args.guide, "guide picture") if args.guide else None
-    targets = batch_targets(args.pictures, args.out_dir)
-    if not os.path.isdir(args.out_dir):
-        os.makedirs(args.out_dir)
     engine, failed, skipped = None, [], 0
     if args.cluster:
         failed, skipped = _batch_on_cluster(args, values, targets, mask, guide)
@@ -216,7 +219,7 @@ def run_batch(args):
             with _ProgressBar() as bar:
                 result, meta = engine.dream(pixels, values, mask=mask, guide=guide,
                                             progress=bar.update)
-            _write_whole(target, result)
+            _write(target, result)
             _done(target, meta, meta["layer"])
         except InceptionismError as error:
             if error.code not in ("bad-input", "out-of-memory"):
@@ -235,7 +238,7 @@ def _batch_on_cluster(args, values, targets, mask, guide):
     todo = [(picture, target) for picture, target in targets if not os.path.exists(target)]
 
     def write(target, result, meta):
-        _write_whole(target, result)
+        _write(target, result)
         _done(target, meta, meta["layer"])
     with _ProgressBar() as bar:
         failed = cluster.batch_command(args, values, todo, lambda p: _read(p, "picture"), mask,
@@ -256,11 +259,21 @@ def batch_targets(pictures, out_dir):
     return targets
 
 
-def _write_whole(path, pixels):
-    """Write a picture under a temporary name first, so a file that exists is a finished one."""
-    temporary = "%s.part%s" % os.path.splitext(path)
-    _write(temporary, pixels)
-    os.replace(temporary, path)
+def _check_out(outs, inputs, folders=(), picture=False):
+    """Before anything is read: no OUT is an input or inside a folder of them (refuse_overlap),
+    each OUT's folder can take it, and a picture's name says a kind of picture."""
+    from . import images
+    outputs.refuse_overlap(outs, inputs, folders)
+    for out in outs:
+        outputs.check_folder(out)
+        if picture:
+            images.check_picture_name(out)
+
+
+def _dream_inputs(args, pictures):
+    """What a dream reads, as refuse_overlap takes it: the pictures, the mask, the guide."""
+    return ([("picture to dream on", picture) for picture in pictures]
+            + [("mask", args.mask), ("guide picture", args.guide)])
 
 
 def run_animate(args):
@@ -269,11 +282,20 @@ def run_animate(args):
     if "coherence" in given and given.get("flicker", "custom") != "custom":
         raise InceptionismError("bad-settings", "Give either --flicker or --coherence, not both.")
     values = dream_values(args, "animate")
-    clip = video.Clip(args.input)
-    video.kind_of(args.output)  # a mistake in OUT's name is told before the dreaming
+    work_path = args.output + WORK_SUFFIX
+    inputs = [("source of the frames", args.input), ("mask", args.mask)]
+    frames_folder = [("folder of frames to dream on",
+                      args.input if os.path.isdir(args.input) else None)]
+    outputs.refuse_overlap([work_path], inputs, frames_folder)
+    _check_out([args.output], inputs + [("work folder", work_path)],
+               frames_folder + [("work folder", work_path)])
+    video.check_target(args.output)  # a mistake in OUT is told before the dreaming
+    span = frame_span(getattr(args, "frame_range", ":"))
+    clip = video.Clip(args.input).cut(*span)
     timing = video.steady(clip.timing, args.frame_ms or DEFAULT_FRAME_MS)
     mask = _mask(_read(args.mask, "mask")) if args.mask else None
-    work = WorkFolder(args.output + WORK_SUFFIX, animation_key(args.input, values, args.mask))
+    work = WorkFolder(work_path, animation_key(args.input, values, args.mask,
+                                               (clip.first, clip.first + clip.count)))
     if work.kept:
         _say("going on from %d dreamed frame(s) kept in %s" % (work.kept, work.path))
 
@@ -288,73 +310,135 @@ def run_animate(args):
             else:
                 meta = _engine(args, values).animate(frames(), values, clip.count, mask,
                                                       on_frame=work.keep, progress=bar.update)
+        writer = video.Writer(args.output, timing,
+                              audio_from=args.input if clip.kind == "video" else None,
+                              audio_span=clip.span_seconds())
+        for index in range(meta["frames"]):
+            writer.add(work.frame(index))
+        writer.close()
     except (KeyboardInterrupt, InceptionismError):
         if work.kept:
             _say("%d dreamed frame(s) are kept in %s: run the same command again to go on"
                  % (work.kept, work.path))
         raise
-    writer = video.Writer(args.output, timing,
-                          audio_from=args.input if clip.kind == "video" else None)
-    for index in range(meta["frames"]):
-        writer.add(work.frame(index))
-    writer.close()
     work.remove()
-    _done(args.output, meta, "%s, %d frames (%d dreamed now)"
-          % (meta["layer"], meta["frames"], meta["dreamed_frames"]))
+    _done(args.output, meta, "%s, %d frames%s (%d dreamed now)"
+          % (meta["layer"], meta["frames"], "" if span == (0, None) else
+             " (%d:%d of %s)" % (clip.first, clip.first + clip.count, args.input),
+             meta["dreamed_frames"]))
     return 0
 
 
-def animation_key(input_path, values, mask_path):
-    """What a kept frame was dreamed from: the same key, the frame can be reused."""
+def frame_span(text):
+    """(start, stop or None) of --frame-range A:B, 0-based and half-open like a Python slice;
+    bad-settings in the user's words for anything else."""
+    start, colon, stop = text.partition(":")
+    try:
+        span = (int(start) if start.strip() else 0, int(stop) if stop.strip() else None)
+    except ValueError:
+        span = None
+    if not colon or span is None or span[0] < 0 or (span[1] is not None and span[1] <= span[0]):
+        raise InceptionismError("bad-settings", "--frame-range takes A:B, whole numbers from 0 "
+                                "with A before B (e.g. 10:20, 10: or :20), not %r." % text)
+    return span
+
+
+def animation_key(input_path, values, mask_path, frames):
+    """What a kept frame was dreamed from: the same key, the frame can be reused; frames:
+    (first, stop) of the frame range."""
     def stamp(path):
         if path is None:
             return None
         facts = os.stat(path)
         return [os.path.abspath(path), facts.st_size, facts.st_mtime]
     return {"input": stamp(input_path), "mask": stamp(mask_path), "settings": values,
-            "version": __version__}
+            "frames": list(frames), "version": __version__}
 
 
 class WorkFolder(object):
     """The dreamed frames of an animation not yet written, as frame-NNNNN.png, with the key
-    they were dreamed for; frames dreamed for another key are discarded, never reused."""
+    they were dreamed for; frames dreamed for another key are discarded, never reused.
+
+    The folder is the command's own: a link, a file, or a folder of other files at its name is
+    refused; frames are opened without following links, and only the frames and the key are
+    ever removed. A kept frame that cannot be read is dreamed again, with a warning."""
 
     def __init__(self, path, key):
         self.path = path
         self.key = json.loads(json.dumps(key))
         self.kept = 0
+        self._check()
         if os.path.isdir(path) and self._stored_key() != self.key:
             self.remove()
-        if not os.path.isdir(path):
-            os.makedirs(path)
-        with open(os.path.join(path, WORK_KEY), "w") as handle:
-            json.dump(self.key, handle, sort_keys=True)
-        while os.path.exists(self._name(self.kept)):
+        outputs.make_folder(path, "folder of dreamed frames")
+        outputs.write_whole(os.path.join(path, WORK_KEY), self._write_key)
+        while os.path.lexists(self._name(self.kept)):
             self.kept += 1
 
     def frame(self, index):
         """The kept dream of frame index, or None (a cluster keeps frames out of order)."""
+        from . import images
+        self._check()
         path = self._name(index)
-        return _read(path, "kept frame") if os.path.exists(path) else None
+        if not os.path.lexists(path):
+            return None
+        try:
+            with outputs.open_own(path) as handle:
+                return images.read_image(path, handle)
+        except (InceptionismError, IOError, OSError, ValueError, RuntimeError) as error:
+            _say("the kept frame %s cannot be read (%s): it is dreamed again"
+                 % (path, getattr(error, "message", None) or outputs.reason(error)))
+            self._discard(path)
+            return None
 
     def keep(self, index, pixels, reused):
         if not reused:
-            _write_whole(self._name(index), pixels)
+            self._check()
+            _write(self._name(index), pixels)
             self.kept = max(self.kept, index + 1)
 
     def remove(self):
         """Remove the frames and the key written here, then the folder if nothing else is in it."""
+        self._check()
         for name in os.listdir(self.path):
             if name == WORK_KEY or (name.startswith("frame-") and name.endswith(".png")):
-                os.remove(os.path.join(self.path, name))
+                outputs.remove_own_file(os.path.join(self.path, name))
         if not os.listdir(self.path):
             os.rmdir(self.path)
 
+    def _check(self):
+        """bad-input unless the folder is missing or is a folder of this command's."""
+        if not os.path.lexists(self.path):
+            return
+        if os.path.islink(self.path) or not os.path.isdir(self.path):
+            raise InceptionismError(
+                "bad-input", "%s is %s, where this command keeps the dreamed frames in a folder "
+                "of its own; remove it or choose another OUT." % (
+                    self.path, "a link" if os.path.islink(self.path) else "a file"))
+        names = os.listdir(self.path)
+        if names and WORK_KEY not in names:
+            raise InceptionismError("bad-input", "%s holds files this command did not write; "
+                                    "move them away or choose another OUT." % self.path)
+
+    def _discard(self, path):
+        """Make room for a frame dreamed again: a file of ours or an empty folder goes."""
+        if os.path.isdir(path) and not os.path.islink(path):
+            try:
+                os.rmdir(path)
+            except OSError:
+                raise InceptionismError("bad-input", "%s is a folder with files in it, where a "
+                                        "dreamed frame belongs; move it away." % path)
+        outputs.remove_own_file(path)
+
+    def _write_key(self, path):
+        with outputs.open_new(path) as handle:
+            handle.write(json.dumps(self.key, sort_keys=True).encode("utf-8"))
+
     def _stored_key(self):
         try:
-            with open(os.path.join(self.path, WORK_KEY)) as handle:
-                return json.load(handle)
-        except (IOError, OSError, ValueError):
+            with outputs.open_own(os.path.join(self.path, WORK_KEY)) as handle:
+                return json.loads(handle.read().decode("utf-8"))
+        except (InceptionismError, IOError, OSError, ValueError):
             return None
 
     def _name(self, index):
@@ -365,6 +449,7 @@ def run_visualize(args):
     values = given_values("visualize", args)
     if args.start_picture:
         values["start"] = "layer"
+    _check_out([args.output], [("picture to start from", args.start_picture)], picture=True)
     values = settled("visualize", values, args)
     pixels = _read(args.start_picture, "picture") if args.start_picture else None
     with _ProgressBar() as bar:
@@ -379,8 +464,12 @@ def run_zoom(args):
     if bool(args.input) == bool(args.noise):
         raise InceptionismError("bad-settings", "Give either a picture to dive into or --noise.")
     values = dict(dream_values(args, "zoom"), start="noise" if args.noise else "layer")
-    pixels = None if args.noise else _read(args.input, "picture")
     stem = os.path.splitext(args.output)[0]
+    _check_out([args.output, stem + ".mp4"]
+               + ["%s-%04d.png" % (stem, index) for index in range(values["frames"])],
+               [("picture to dive into", args.input)])
+    images.check_picture_name(args.output)
+    pixels = None if args.noise else _read(args.input, "picture")
     frames = []
 
     def write_frame(index, frame):
@@ -393,7 +482,8 @@ def run_zoom(args):
                                                   progress=bar.update)
     finally:  # a cancelled dive still gets its animation, of the frames it made
         if frames:
-            images.write_animation(args.output, frames, values["frame-ms"])
+            outputs.write_whole(args.output, lambda part: images.write_animation(
+                part, frames, values["frame-ms"]))
             _write_mp4(stem + ".mp4", frames, values["frame-ms"])
             _say("%s: %d frames and %s.mp4" % (args.output, len(frames), stem))
     _done(args.output, meta, meta["layer"])
@@ -414,6 +504,7 @@ def run_channels(args):
         model = catalogue.find_layer(args.layer)[0]
     except ValueError as exc:
         raise InceptionismError("bad-settings", "%s." % (exc,))
+    _check_out([args.output], [], picture=True)
     with _ProgressBar() as bar:
         sheet, meta = _engine(args, {"model": model}).gallery(model, args.layer,
                                                                progress=bar.update)
@@ -431,11 +522,12 @@ def _engine(args, values):
 
 
 def _write(path, pixels):
+    """Write a picture whole (outputs.write_whole): a file that exists is a finished one."""
     from . import images
     try:
-        images.write_image(path, pixels)
-    except (IOError, OSError, ValueError) as error:
-        raise InceptionismError("bad-input", "Cannot write %s: %s" % (path, _reason(error)))
+        outputs.write_whole(path, lambda part: images.write_image(part, pixels))
+    except ValueError as error:
+        raise outputs.cannot_write(path, error)
 
 
 def _done(path, meta, what):
@@ -450,7 +542,7 @@ def _read(path, what):
         return images.read_image(path)
     except (IOError, OSError, ValueError, RuntimeError) as error:
         raise InceptionismError("bad-input", "Cannot read the %s %s: %s"
-                                % (what, path, _reason(error)))
+                                % (what, path, outputs.reason(error)))
 
 
 def _mask(pixels):
@@ -458,10 +550,6 @@ def _mask(pixels):
     from . import images
     rgb, _ = images.to_working(pixels)
     return images.luminance(rgb[0].permute(1, 2, 0).numpy())
-
-
-def _reason(error):
-    return getattr(error, "strerror", None) or str(error).splitlines()[0]
 
 
 def run_layers(args):
@@ -531,3 +619,22 @@ def main(argv=None):
     except KeyboardInterrupt:
         sys.stderr.write("inceptionism: cancelled\n")
         return 130
+    except MemoryError:
+        sys.stderr.write("inceptionism: %s\n" % errors.CODES["out-of-memory"])
+        return 1
+    except Exception:  # a bug: one line here, its traceback in the log
+        return _internal_error(args)
+
+
+INTERNAL_TEXT = "internal error (%s); the details are in %s"
+
+
+def _internal_error(args):
+    """Say in one line that the command failed on a bug; the traceback goes to the engine's log
+    (hostile input has its own bad-input or bad-settings message, never this one)."""
+    error = sys.exc_info()[1]
+    paths.append_log("%s inceptionism %s: %s\n%s" % (
+        time.strftime("%Y-%m-%d %H:%M:%S"), args.command, error, traceback.format_exc()))
+    sys.stderr.write("inceptionism: %s\n" % (INTERNAL_TEXT % (
+        type(error).__name__, paths.log_path())))
+    return 1

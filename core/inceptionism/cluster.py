@@ -20,7 +20,9 @@ twice or lost, and a rerun reuses every finished frame.
 import argparse
 import os
 import queue
+import shutil
 import socket
+import tempfile
 import threading
 import time
 
@@ -171,7 +173,8 @@ class Cluster(object):
         import logging
         options = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
         if kind == "local":
-            start_loopback_only(self.ray, max(os.cpu_count() or 1, argument), **options)
+            self._session_root = start_loopback_only(self.ray, max(os.cpu_count() or 1, argument),
+                                                     **options)
             self._started = True
             return
         seconds = connect_seconds()
@@ -199,6 +202,7 @@ class Cluster(object):
     def close(self):
         if self._started:
             self.ray.shutdown()
+            shutil.rmtree(self._session_root, ignore_errors=True)
 
     def __enter__(self):
         return self
@@ -251,24 +255,30 @@ def bounded(connect, disconnect, seconds, should_stop, late, busy):
 
 def start_loopback_only(ray, cpus, **options):
     """Start a Ray on this machine that listens on 127.0.0.1 only and asks every caller for
-    the token in ~/.ray/auth_token (made readable by this user only), or refuse to start one.
-    127.0.0.1 keeps the network out; the token keeps out the machine's other users."""
+    the token in ~/.ray/auth_token (made readable by this user only), or refuse to start one;
+    returns the folder of its session. 127.0.0.1 keeps the network out; the token keeps out the
+    machine's other users; the session folder (its sockets and logs: Ray makes its folders
+    0777) is inside a private mkdtemp (0700), short, in place of the shared /tmp/ray."""
     if os.environ.get("RAY_AUTH_MODE", "token") != "token":
         raise InceptionismError("bad-settings", "local:N keeps Ray's token authentication on: "
                                 "unset RAY_AUTH_MODE.")
     os.environ[LOOPBACK_ONLY] = "0"  # for Ray's processes, and for a Ray imported from now on
     from ray._private import ray_constants
     ray_constants.ENABLE_RAY_CLUSTER = False  # for a Ray imported before (read at each start)
-    ray.init(num_cpus=cpus, _node_ip_address="127.0.0.1", **options)
+    session_root = tempfile.mkdtemp(prefix="ray-")  # Ray opens the folder it is given to all
+    ray.init(num_cpus=cpus, _node_ip_address="127.0.0.1",
+             _temp_dir=os.path.join(session_root, "r"), **options)
     token = os.path.join(os.path.expanduser("~"), ".ray", "auth_token")
     if os.path.isfile(token):
         os.chmod(token, 0o600)
     if (ray.util.get_node_ip_address() != "127.0.0.1"
             or os.environ.get("RAY_AUTH_MODE") != "token"):  # Ray 2.60 sets it when it starts
         ray.shutdown()
+        shutil.rmtree(session_root, ignore_errors=True)
         raise InceptionismError("internal", "This version of Ray cannot be kept to this machine "
                                 "(127.0.0.1, with a token): use a cluster address instead of "
                                 "local:N.")
+    return session_root
 
 
 class EngineActor(object):

@@ -151,6 +151,13 @@ class Engine(object):
             image, source = images.to_working(pixels)
             rgb = image[0].permute(1, 2, 0).numpy()
             start, is_warm, gray = sequence.start(rgb)
+            if index == first and values["coherence"] > 0 and not animate.follows_motion(rgb):
+                self.log(animate.TOO_SMALL_TEXT % (rgb.shape[1], rgb.shape[0],
+                                                   animate.MIN_FLOW_SIDE))
+            if done is not None and not _dream_of(done, pixels):
+                self.log("The kept dream of frame %d does not match its source frame (another "
+                         "size or kind): it is dreamed again." % (index + 1))
+                done = None
             if done is None:
                 frame_started = time.monotonic()
                 frame_values = dict(warm if is_warm else values,
@@ -162,12 +169,8 @@ class Engine(object):
                 clock["seconds"] += time.monotonic() - frame_started
                 reused = False
             else:
-                images.check_pixels(done, "dreamed frame %d" % (index + 1))
                 reused = True
             dreamed = images.to_working(done)[0][0].permute(1, 2, 0).numpy()
-            if dreamed.shape != rgb.shape:
-                raise InceptionismError("bad-input", "The dreamed frame %d has another size than "
-                                        "its source frame." % (index + 1))
             sequence.finish(gray, rgb, dreamed)
             clock["frames"] = index + 1
             if on_frame is not None:
@@ -316,6 +319,15 @@ class Engine(object):
                                     "from 0 to %d." % (layer, network.channels[layer],
                                                        network.channels[layer] - 1))
         return objectives.layer_l2(layer, channel)
+
+
+def _dream_of(done, pixels):
+    """Whether done can be the dream of pixels: pixels the engine takes, of the same size."""
+    try:
+        images.check_pixels(done)
+    except InceptionismError:
+        return False
+    return done.shape[:2] == pixels.shape[:2]
 
 
 def _frame_progress(progress, index, count, clock):

@@ -12,7 +12,7 @@ import os
 import numpy as np
 import torch
 
-from . import paths, transforms, visualize
+from . import param, paths, transforms, visualize
 from .errors import Cancelled
 from .param import fourier_image
 
@@ -21,12 +21,18 @@ STEPS = 24  # optimisation steps per batch
 BATCH = 64  # channels optimised at once
 LABEL = 12  # pixels under each picture for its channel number
 COLUMNS = 16
+# Adam's step for the gallery's few steps: 4 times visualize's for a tenth of its steps. Measured
+# with trained Lite0 (blocks.10, 64 channels, docs/class-visualisation.md): at visualize's 0.05 the
+# tiles stayed grey (colourfulness 14, RMS contrast 20), at 0.2 they are vivid (43 and 59).
+LEARNING_RATE = 0.2
 
 
 def cache_dir(model, layer, weights, tile=TILE, steps=STEPS):
     """Where one layer's pictures are kept: a folder per network, layer, weights (the file's
-    name, or "random") and recipe."""
-    name = "%s-%s-%s-%dpx-%dsteps" % (model, layer, weights, tile, steps)
+    name, or "random") and recipe, the prior's gain and the step included (a gallery kept from
+    another prior is made again, not shown)."""
+    name = "%s-%s-%s-%dpx-%dsteps-gain%g-lr%g" % (model, layer, weights, tile, steps,
+                                                 param.SPECTRUM_GAIN, LEARNING_RATE)
     return os.path.join(paths.data_dir(), "gallery", name)
 
 
@@ -71,7 +77,7 @@ def _optimise(network, layer, channels, tile, steps, seed, progress, should_stop
     params, render = fourier_image(tile, tile, generator=generator, device=device,
                                    batch=len(channels))
     robust = transforms.robustness(tile, generator)
-    optimiser = torch.optim.Adam(params, lr=visualize.LEARNING_RATE)
+    optimiser = torch.optim.Adam(params, lr=LEARNING_RATE)
     index = torch.arange(len(channels), device=device)
     wanted = torch.tensor(channels, device=device)
     for step in range(steps):

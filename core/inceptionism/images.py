@@ -4,15 +4,19 @@ Everything arrives as an interleaved H x W x C numpy array (C: 1 gray, 2 gray+al
 4 RGBA; uint8, uint16 or float32; sRGB-encoded). The dream works on a float32 RGB tensor
 [1, 3, H, W] in 0..1; alpha is kept aside and comes back untouched, and the result goes back to
 the SAME channels and dtype, so a gray 16-bit layer stays a gray 16-bit layer.
+
+torch is imported by the functions that make tensors: reading a file, and refusing one over the
+pixel budget, stays clear of its 0.5 GB.
 """
+import os
 import struct
 import zlib
 from collections import namedtuple
 
 import numpy as np
-import torch
 from PIL import Image
 
+from . import outputs
 from .errors import InceptionismError
 
 # Full-scale value of each sample type: sRGB 0..1 is stored as 0..255, 0..65535 or 0.0..1.0.
@@ -58,6 +62,7 @@ def to_working(pixels):
     colour /= FULL_SCALE[pixels.dtype]
     np.clip(colour, 0.0, 1.0, out=colour)
     alpha = pixels[:, :, colour_count:].copy() if channels in (2, 4) else None
+    import torch
     rgb = torch.from_numpy(colour).unsqueeze(0)
     rgb = rgb.expand(1, 3, -1, -1).contiguous() if colour_count == 1 else rgb
     return rgb, Source(channels, pixels.dtype, alpha)
@@ -95,6 +100,7 @@ def preserve_colors(source, dreamed):
     Adding the luma difference to every channel keeps each pixel's chroma (R-Y, B-Y) as it was,
     the usual "luminance only" blend, on [1, 3, H, W] tensors.
     """
+    import torch
     weights = torch.tensor(LUMA, dtype=source.dtype, device=source.device).view(1, 3, 1, 1)
     change = ((dreamed - source) * weights).sum(dim=1, keepdim=True)
     return (source + change).clamp(0.0, 1.0)
@@ -110,6 +116,7 @@ def mask_plane(mask, height, width):
                                 % (" x ".join(str(n) for n in mask.shape[::-1]), width, height))
     scale = FULL_SCALE.get(mask.dtype, 1.0)
     values = np.clip(mask.astype(np.float32) / scale, 0.0, 1.0)
+    import torch
     return torch.from_numpy(values)[None, None]
 
 
@@ -173,14 +180,78 @@ def to_bytes(array):
 
 _PIL_MODES = {"L": 1, "LA": 2, "RGB": 3, "RGBA": 4}
 
+# The most pixels a picture file, an animation's screen or a video frame may have: 64 megapixels
+# (8000 x 8000; a 61-megapixel camera's photo fits). Checked from the file's header before
+# anything is decoded, so a file of a few bytes that claims 11000 x 11000 costs no memory;
+# one such picture takes 0.75 GB as the dream's float copy and 3.5 GB to dream
+# (docs/animation.md, "The pixel budget").
+PIXEL_BUDGET = 64 * 1000 * 1000
 
-def read_image(path):
-    """An H x W x C array from a picture file; 16-bit PNGs keep their 16 bits."""
+
+def check_budget(width, height, path):
+    """bad-input, naming the file, when a picture of width x height is over PIXEL_BUDGET."""
+    if width * height > PIXEL_BUDGET:
+        raise InceptionismError("bad-input", "%s is %d x %d pixels (%.0f megapixels); pictures "
+                                "of at most %d megapixels are read." % (
+                                    path, width, height, width * height / 1e6,
+                                    PIXEL_BUDGET // 1000000))
+
+
+def open_picture(path, data=None):
+    """Pillow's lazy picture of path (or of its bytes, data), its size checked against the
+    budget before any pixel is decoded (Pillow's own bomb limit only warns below 179 MP)."""
+    import io
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            picture = Image.open(io.BytesIO(data) if data is not None else path)
+        except Image.DecompressionBombError:
+            picture = None
+    if picture is None:
+        raise InceptionismError("bad-input", "%s is too many pixels to read (over %d megapixels)."
+                                % (path, PIXEL_BUDGET // 1000000))
+    try:
+        check_budget(picture.size[0], picture.size[1], path)
+    except InceptionismError:
+        picture.close()
+        raise
+    return picture
+
+
+def picture_size(path):
+    """(width, height) of a picture file, from its header alone (within the budget)."""
     with open(path, "rb") as handle:
-        data = handle.read()
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[24:25] == b"\x10":  # IHDR bit depth 16
+        size = _png_size(handle.read(PNG_HEADER_BYTES), path)
+    if size:
+        return size
+    with open_picture(path) as picture:
+        return picture.size
+
+
+PNG_HEADER_BYTES = 25  # the signature and IHDR up to the bit depth
+
+
+def _png_size(head, path):
+    """(width, height) from a PNG's IHDR, checked against the budget; None for another kind
+    (torchvision decodes 16-bit PNGs without a limit of its own, so this is the only one)."""
+    if not head.startswith(b"\x89PNG\r\n\x1a\n") or len(head) < PNG_HEADER_BYTES:
+        return None
+    width, height = struct.unpack(">II", head[16:24])
+    check_budget(width, height, path)
+    return width, height
+
+
+def read_image(path, handle=None):
+    """An H x W x C array from a picture file (or from handle, open on it); 16-bit PNGs keep
+    their 16 bits. bad-input when the header says more than PIXEL_BUDGET pixels."""
+    if handle is None:
+        with open(path, "rb") as own:
+            return read_image(path, own)
+    data = handle.read()
+    if _png_size(data, path) and data[24:25] == b"\x10":  # IHDR bit depth 16
         return _read_16bit_png(data)
-    with Image.open(path) as picture:
+    with open_picture(path, data) as picture:
         if picture.mode in ("I;16", "I;16L", "I;16B"):
             return np.array(picture).astype(np.uint16)[:, :, None]
         if picture.mode == "1":
@@ -198,6 +269,7 @@ def _read_16bit_png(data):
     exist they are the one 16-bit PNG decoder this engine already depends on.)
     """
     import warnings
+    import torch
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         from torchvision.io import ImageReadMode, decode_png
@@ -207,18 +279,20 @@ def _read_16bit_png(data):
 
 
 def write_image(path, pixels):
-    """Write an H x W x C array; 16-bit and float pictures are written as 16-bit PNG."""
+    """Write an H x W x C array (never through a link at path); 16-bit and float pictures are
+    written as 16-bit PNG."""
     check_pixels(pixels)
     if pixels.dtype == np.uint8:
         mode = [m for m, c in _PIL_MODES.items() if c == pixels.shape[2]][0]
-        Image.fromarray(pixels[:, :, 0] if pixels.shape[2] == 1 else pixels, mode).save(path)
+        picture = Image.fromarray(pixels[:, :, 0] if pixels.shape[2] == 1 else pixels, mode)
+        save_picture(path, picture)
         return
     if not path.lower().endswith(".png"):
         raise InceptionismError("bad-input", "16-bit and float pictures can only be saved as PNG; "
                                 "name the output file something.png.")
     if pixels.dtype == np.float32:
         pixels = encode(pixels, np.uint16)
-    with open(path, "wb") as handle:
+    with outputs.open_new(path) as handle:
         handle.write(png_16bit(pixels))
 
 
@@ -226,7 +300,26 @@ def write_animation(path, frames, frame_ms):
     """An endlessly looping animated GIF of H x W x C frames, each shown frame_ms milliseconds."""
     rgb8 = Source(3, np.dtype(np.uint8), None)
     pictures = [Image.fromarray(from_working(to_working(frame)[0], rgb8), "RGB") for frame in frames]
-    pictures[0].save(path, save_all=True, append_images=pictures[1:], duration=frame_ms, loop=0)
+    save_picture(path, pictures[0], save_all=True, append_images=pictures[1:], duration=frame_ms,
+                 loop=0)
+
+
+def save_picture(path, picture, **options):
+    """Pillow's save into a file made at path without following a link, in the format path's
+    suffix names."""
+    picture_format = check_picture_name(path)
+    with outputs.open_new(path) as handle:
+        picture.save(handle, format=picture_format, **options)
+
+
+def check_picture_name(path):
+    """The format Pillow writes for path's suffix; bad-settings for a suffix it does not know."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in Image.registered_extensions():
+        raise InceptionismError("bad-settings", "Cannot write %s: %s is not a kind of picture "
+                                "(name it something.png, .jpg, .tif ...)."
+                                % (path, suffix or "a name without a suffix"))
+    return Image.registered_extensions()[suffix]
 
 
 def png_16bit(pixels):

@@ -21,6 +21,12 @@ PREFIX = struct.Struct(">4sIQ")
 MAX_JSON_BYTES = 16 << 20
 MAX_PAYLOAD_BYTES = 16 << 30
 MAX_SIDE = 1 << 19  # GIMP's own largest image side
+# The most pixels an image sent to the engine may have: 268 megapixels (16384 x 16384). The
+# engine dreamed 64 megapixels in 3.5 GB, 0.9 GB of it before the dream (docs/performance.md),
+# about 40 bytes a pixel: 268 megapixels want about 12 GB, with up to 4.3 GB more for the
+# request's own bytes (32-bit float RGBA), a 32 GB workstation's memory. Checked before the
+# payload is read (docs/animation.md, "The pixel budget").
+MAX_PIXELS = 1 << 28
 MAX_TYPE_CHARS = 64
 MAX_ID = 1 << 53  # ids stay exact in every JSON reader
 ECHO_CHARS = 200  # at most this much of anything the other side sent is echoed in messages
@@ -212,10 +218,11 @@ def image_bytes(description):
     if not isinstance(dtype, _TEXT) or dtype not in DTYPE_BYTES:
         raise ImageError("Unknown sample type %s; use one of %s."
                          % (clip(repr(dtype), 40), ", ".join(sorted(DTYPE_BYTES))))
-    size = width * height * channels * DTYPE_BYTES[dtype]
-    if size > MAX_PAYLOAD_BYTES:
-        raise ImageError("A %d x %d image is larger than the engine takes." % (width, height))
-    return size
+    if width * height > MAX_PIXELS:
+        raise ImageError("A %d x %d image is %d megapixels; the engine dreams at most %d "
+                         "megapixels." % (width, height, width * height // 1000000,
+                                          MAX_PIXELS // 1000000))
+    return width * height * channels * DTYPE_BYTES[dtype]
 
 
 class ImageError(errors.InceptionismError, ValueError):

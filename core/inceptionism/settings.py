@@ -125,6 +125,10 @@ SETTINGS = list(_word_settings()) + [
              low=-64.0, high=64.0, procedures=("zoom",), advanced=True),
     _setting("frame-ms", "int", 80, "Frame time (ms)", "How long each frame shows in the GIF.",
              low=10, high=5000, procedures=("zoom",)),
+    _setting("frame-range", "string", ":", "Frame range",
+             "Only these frames, A:B counted as a Python slice: from frame A (the first is 0) up "
+             "to but not including frame B; either may be left out (10: is from the 11th frame "
+             "on).", procedures=("animate",)),
     _setting("seed", "int", 0, "Random seed",
              "The same seed on the same device gives the same picture.", low=0, high=2 ** 31 - 1),
 ]
@@ -134,19 +138,25 @@ PROCEDURE_DEFAULTS = {"zoom": {"octaves": 2, "iterations": 5}}
 
 BY_NAME = dict((s.name, s) for s in SETTINGS)
 
+# Settings only the command line offers: GIMP's Dream animation dreams every layer of an image
+# (hide or delete layers there to dream fewer frames).
+CLI_ONLY = ("frame-range",)
+
 
 def python_name(name):
     """'step-size' -> 'step_size': the engine's keyword for a setting."""
     return name.replace("-", "_")
 
 
-def for_procedure(procedure):
+def for_procedure(procedure, cli=False):
     """The settings a procedure takes, in table order, with its own defaults applied and
-    advanced a plain True or False."""
+    advanced a plain True or False; the CLI_ONLY ones only with cli (the command line's
+    options), never in the dialogs nor in what the engine is sent."""
     overrides = PROCEDURE_DEFAULTS.get(procedure, {})
     return [s._replace(default=overrides.get(s.name, s.default),
                        advanced=s.advanced is True or procedure in (s.advanced or ()))
-            for s in SETTINGS if procedure in s.procedures]
+            for s in SETTINGS
+            if procedure in s.procedures and (cli or s.name not in CLI_ONLY)]
 
 
 def for_dialog(procedure):

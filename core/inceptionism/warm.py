@@ -13,8 +13,9 @@ warm worker (an exclusive lock beside the socket), and a worker only ever remove
 made itself. The warm worker runs isolated (`python -I`, in the data folder), so no file in the
 current folder can pass for one of the engine's modules. The socket's name holds the engine's
 version and options, so a new install or another device never talks to an old warm worker.
-Where Unix-domain sockets are missing (Windows) or the path is too long, the worker simply
-serves its own pipes.
+A data folder too deep for a socket's address (about 100 bytes) puts the socket in a short
+private folder instead (socket_folders). Where Unix-domain sockets are missing (Windows) or no
+folder is short enough, the worker serves its own pipes and says so in the log.
 """
 import hashlib
 import os
@@ -24,6 +25,7 @@ import stat
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -56,12 +58,28 @@ def supported():
 
 
 def socket_path(options):
-    """Where the warm worker for these worker options listens (None: too long a path)."""
+    """Where the warm worker for these worker options and this data folder listens: the first
+    of socket_folders() where the path fits in a socket address (None: none does)."""
     random = os.environ.get("INCEPTIONISM_RANDOM_WEIGHTS", "")
-    key = " ".join([__version__, sys.executable, random] + list(options))
+    key = " ".join([__version__, sys.executable, random, paths.data_dir()] + list(options))
     name = "worker-%s.sock" % hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
-    path = os.path.join(paths.data_dir(), "run", name)
-    return path if len(path.encode("utf-8")) <= MAX_SOCKET_PATH else None
+    for folder in socket_folders():
+        path = os.path.join(folder, name)
+        if len(path.encode("utf-8")) <= MAX_SOCKET_PATH:
+            return path
+    return None
+
+
+def socket_folders():
+    """Where a warm worker's socket may be, in order: the data folder's run/; where a deep home
+    folder makes that too long for a socket's address, $XDG_RUNTIME_DIR/inceptionism (the
+    user's own 0700 folder for sockets), else inceptionism-UID in the temporary folder (made
+    0700; private_folder refuses it if anyone else made it first)."""
+    folders = [os.path.join(paths.data_dir(), "run")]
+    if os.environ.get("XDG_RUNTIME_DIR"):
+        folders.append(os.path.join(os.environ["XDG_RUNTIME_DIR"], "inceptionism"))
+    folders.append(os.path.join(tempfile.gettempdir(), "inceptionism-%d" % os.getuid()))
+    return folders
 
 
 def relay(path, options, idle_s, stdin, stdout):
@@ -99,21 +117,25 @@ def relay(path, options, idle_s, stdin, stdout):
 
 
 def private_folder(path):
-    """Make the folder of path (run/, 0700) inside the data folder. Unusable if either belongs to
-    someone else, or if others may write to run/ (they could have swapped the socket). A data
-    folder of ours that the group may write to (made under a umask of 002) is tightened."""
+    """Make the folder of path (run/, 0700) in the folder above it (the data folder, or a shared
+    one such as /tmp). Unusable if the folder (or, unless the folder above is sticky, that one)
+    belongs to someone else, or if others may write to it (they could have swapped the socket).
+    A data folder of ours that the group may write to (made under a umask of 002) is tightened;
+    in a sticky folder (/tmp) nobody else can rename or remove a folder of ours."""
     folder = os.path.dirname(path)
+    above = os.path.dirname(folder)
     paths.make_private_dir(folder)
-    data, run = os.stat(os.path.dirname(folder)), os.lstat(folder)
-    for place, info in ((os.path.dirname(folder), data), (folder, run)):
+    data, run = os.stat(above), os.lstat(folder)
+    checked = [(folder, run)] if data.st_mode & stat.S_ISVTX else [(above, data), (folder, run)]
+    for place, info in checked:
         if not stat.S_ISDIR(info.st_mode):
             raise Unusable("%s is not a folder" % place)
         if info.st_uid != os.getuid():
             raise Unusable("%s belongs to another user (uid %d)" % (place, info.st_uid))
     if run.st_mode & 0o022:
         raise Unusable("others may write to %s (mode %o)" % (folder, stat.S_IMODE(run.st_mode)))
-    if data.st_mode & 0o022:
-        os.chmod(os.path.dirname(folder), stat.S_IMODE(data.st_mode) & ~0o022)
+    if data.st_mode & 0o022 and not data.st_mode & stat.S_ISVTX:
+        os.chmod(above, stat.S_IMODE(data.st_mode) & ~0o022)
     if run.st_mode & 0o077:
         os.chmod(folder, 0o700)
 

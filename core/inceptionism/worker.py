@@ -25,6 +25,10 @@ from . import PROTOCOL_VERSION, __version__, catalogue, errors, paths, protocol,
 
 # A request waiting or working sends a progress frame at least this often (seconds).
 HEARTBEAT_S = float(os.environ.get("INCEPTIONISM_HEARTBEAT_S") or 10.0)
+# An animation whose plug-in sends no next frame for this long loses its turn (seconds): the
+# other plug-ins' dreams waiting for the engine go on. Tests lower it.
+FRAME_WAIT_S = float(os.environ.get("INCEPTIONISM_FRAME_WAIT_S") or 120.0)
+STALLED_TEXT = "No frame of the animation came for %d s, so the engine went on to other dreams."
 # Requests answered at once, even while another plug-in's dream has the engine.
 LIGHT_REQUESTS = ("ping", "layers")
 WAITING_TEXT = "waiting for the other dream (%d ahead)"
@@ -140,10 +144,14 @@ class Session(object):
     def next_frame(self):
         """The next frame the plug-in streams into the current request (an animation's next
         source frame), waiting for it; Cancelled if the request is cancelled or the plug-in
-        goes first."""
+        goes first, bad-input if it sends nothing for FRAME_WAIT_S (the request holds the
+        engine: others are waiting)."""
+        deadline = time.time() + FRAME_WAIT_S
         while True:
             if self.should_stop():
                 raise errors.Cancelled()
+            if time.time() > deadline:
+                raise errors.InceptionismError("bad-input", STALLED_TEXT % FRAME_WAIT_S)
             try:
                 item = self._requests.get(timeout=0.1)
             except queue.Empty:
@@ -478,6 +486,11 @@ def main(argv=None):
     if args.listen:
         return serve_socket(make_engine, args.listen, args.idle_s)
     path = warm.socket_path(options) if args.keep_warm > 0 and warm.supported() else None
+    if args.keep_warm > 0 and path is None:
+        log("not using a warm worker, serving this plug-in alone: %s" % (
+            "no Unix-domain sockets here" if not warm.supported() else
+            "no folder of %s has a path short enough for a socket" % ", ".join(
+                warm.socket_folders())))
     if path:
         try:
             return warm.relay(path, options, args.keep_warm, sys.stdin.buffer, sys.stdout.buffer)

@@ -32,6 +32,18 @@ def engine():
     return Engine(device="cpu", random_weights=True)
 
 
+@pytest.fixture
+def one_engine(engine, monkeypatch):
+    """Every command (cli.main) gets the session's random-weights engine (building one per
+    command would cost seconds each), which speaks on stderr as cli._engine's does; the list
+    counts how many times a command asked for one."""
+    from inceptionism import cli
+    asked = []
+    monkeypatch.setattr(engine, "log", cli._say)
+    monkeypatch.setattr(cli, "_engine", lambda args, values: asked.append(1) or engine)
+    return asked
+
+
 @pytest.fixture(scope="session")
 def random_build():
     """models.build(model, random_weights=True), built once per model for the whole session."""

@@ -13,13 +13,7 @@ LIGHT = ["--random-weights", "--device", "cpu", "--layer", "conv2", "--octaves",
          "--iterations", "2", "--jitter", "4"]
 
 
-@pytest.fixture(autouse=True)
-def one_engine(engine, monkeypatch):
-    """Every command here gets the session's random-weights engine (building one per command
-    would cost seconds each); the list counts how many times a command asked for one."""
-    asked = []
-    monkeypatch.setattr(cli, "_engine", lambda args, values: asked.append(1) or engine)
-    return asked
+pytestmark = pytest.mark.usefixtures("one_engine")
 
 
 def write_gif(make_picture, path, count=4, durations=(80, 120, 80, 200)):
@@ -121,3 +115,67 @@ def test_dream_still_takes_in_and_out_and_a_batch_refuses_name_clashes(tmp_path,
     images.write_image(clash, make_picture(24, 28))
     assert cli.main(["dream", "--out-dir", str(tmp_path / "d"), source, clash] + LIGHT) == 1
     assert "rename one of them" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, side", [("tiny.gif", 8), ("tiny.mp4", 2), ("tiny.mkv", 1)])
+def test_frames_too_small_for_the_flow_are_dreamed_each_alone_with_one_warning(
+        tmp_path, make_picture, capsys, name, side):
+    source, target = str(tmp_path / name), str(tmp_path / ("out" + name[-4:]))
+    writer = video.Writer(source, video.Timing(None, [100]))
+    for seed in range(3):
+        writer.add(make_picture(side, side, seed=seed))
+    writer.close()
+    assert cli.main(["animate", source, target, "--flicker", "smooth"] + LIGHT) == 0
+    err = capsys.readouterr().err
+    assert err.count("too small to follow the motion") == 1 and "(3 dreamed now)" in err
+    assert video.Clip(target).count == 3
+
+
+def test_a_frame_range_keeps_only_those_frames_and_their_times(tmp_path, make_picture):
+    """1:3 as a Python slice: the second and third frames, with their own times; a black mask
+    keeps each dreamed frame exactly its source, so the frames can be told apart."""
+    source, target, mask = (str(tmp_path / "in.gif"), str(tmp_path / "out.gif"),
+                            str(tmp_path / "mask.png"))
+    write_gif(make_picture, source)
+    images.write_image(mask, np.zeros((24, 32, 1), np.uint8))
+    assert cli.main(["animate", source, target, "--frame-range", "1:3", "--mask", mask]
+                    + LIGHT) == 0
+    clip = video.Clip(target)
+    assert clip.count == 2 and clip.timing.durations == [120, 80]
+    sources = list(video.Clip(source))
+    assert all(np.array_equal(a, b) for a, b in zip(clip, sources[1:3]))
+    assert cli.main(["animate", source, str(tmp_path / "end.gif"), "--frame-range", "2:"]
+                    + LIGHT) == 0
+    assert video.Clip(str(tmp_path / "end.gif")).count == 2
+
+
+def test_a_frame_range_of_a_video_cuts_its_sound_to_the_same_span(tmp_path, make_picture):
+    from test_video import make_video, sound_seconds
+    source, target = str(tmp_path / "in.mp4"), str(tmp_path / "out.mp4")
+    make_video(source, [make_picture(24, 32, seed=k) for k in range(12)], seconds_of_sound=1.0)
+    assert cli.main(["animate", source, target, "--frame-range", "3:9"] + LIGHT) == 0
+    assert video.Clip(target).count == 6
+    assert abs(sound_seconds(target) - 0.5) < 0.1  # 6 frames at 12 a second; AAC packets
+
+
+@pytest.mark.parametrize("span, said", [("3:1", "A before B"), ("x:", "not 'x:'"),
+                                        ("4", "takes A:B"), ("-1:", "from 0"),
+                                        ("9:", "starts at frame 9, but")])
+def test_a_frame_range_that_holds_no_frame_is_refused(tmp_path, make_picture, capsys, span, said):
+    source = str(tmp_path / "in.gif")
+    write_gif(make_picture, source)
+    assert cli.main(["animate", source, str(tmp_path / "out.gif"), "--frame-range=" + span]
+                    + LIGHT) == 1
+    assert said in capsys.readouterr().err
+    assert sorted(os.listdir(str(tmp_path))) == ["in.gif"]
+
+
+def test_frames_kept_for_another_frame_range_are_not_reused(tmp_path, make_picture, capsys):
+    source, target = str(tmp_path / "in.gif"), str(tmp_path / "out.gif")
+    write_gif(make_picture, source)
+    args = cli.build_parser().parse_args(["animate", source, target] + LIGHT)
+    key = cli.animation_key(source, cli.dream_values(args, "animate"), None, (0, 4))
+    cli.WorkFolder(target + cli.WORK_SUFFIX, key).keep(0, make_picture(24, 32), False)
+    assert cli.main(["animate", source, target, "--frame-range", "1:3"] + LIGHT) == 0
+    err = capsys.readouterr().err
+    assert "going on" not in err and "(2 dreamed now)" in err

@@ -143,8 +143,16 @@ def test_every_dream_setting_is_an_option(capsys, procedure):
     with pytest.raises(SystemExit):
         cli.main([procedure, "--help"])
     help_text = capsys.readouterr().out
-    for setting in settings.for_procedure(procedure):
+    for setting in settings.for_procedure(procedure, cli=True):
         assert "--" + setting.name in help_text
+
+
+def test_settings_only_the_command_line_offers_stay_out_of_the_dialogs_and_the_engine():
+    assert settings.CLI_ONLY == ("frame-range",)
+    for procedure in settings.PROCEDURES:
+        assert "frame-range" not in [s.name for s in settings.for_procedure(procedure)]
+        assert "frame-range" not in settings.defaults(procedure)
+    assert "frame-range" in [s.name for s in settings.for_procedure("animate", cli=True)]
 
 
 def test_mask_and_guide_files(tmp_path, make_picture, capsys):

@@ -257,3 +257,21 @@ def test_one_picture_is_not_spread(tmp_path, capsys):
     assert cli.main(["dream", "in.png", str(tmp_path / "out.png"), "--cluster", "local:2"]
                     + LIGHT) == 1
     assert "--out-dir" in capsys.readouterr().err
+
+
+def test_local_ray_keeps_its_session_in_a_private_folder(local_ray):
+    """Ray makes its folders 0777 (sockets/, logs/, the folder it is given): under /tmp/ray
+    another user could swap a socket there. local:N puts them all inside a private mkdtemp
+    (0700), short enough for Ray's socket paths; and Ray still starts there."""
+    import stat
+    session = local_ray._private.worker._global_node.get_session_dir_path()
+    private = os.path.dirname(os.path.dirname(session))
+    facts = os.lstat(private)
+    assert stat.S_IMODE(facts.st_mode) == 0o700 and facts.st_uid == os.getuid()
+    assert os.path.basename(private).startswith("ray-") and len(private) < 40
+    made = [top for top, _, _ in os.walk(os.path.dirname(session))]
+    print("Ray's folders inside %s:" % private, sorted(
+        (os.path.relpath(path, private), oct(stat.S_IMODE(os.lstat(path).st_mode)))
+        for path in made))
+    assert len(made) > 3 and all(path.startswith(private + os.sep) for path in made)
+    assert local_ray.get(local_ray.remote(lambda: 1).remote()) == 1  # Ray runs from there

@@ -67,7 +67,8 @@ def test_the_command_line_writes_the_labelled_gallery(tmp_path, monkeypatch):
     out = str(tmp_path / "channels.png")
     assert cli.main(["channels", "--layer", LAYER, out, "--random-weights"]) == 0
     assert images.read_image(out).shape == (4 * 44, 16 * 32, 3)
-    assert os.listdir(str(tmp_path / "gallery")) == ["googlenet-conv1-random-64px-24steps"]
+    assert os.listdir(str(tmp_path / "gallery")) == [
+        "googlenet-conv1-random-64px-24steps-gain0.25-lr0.2"]
 
 
 def test_an_unknown_layer_is_one_line(tmp_path, capsys):

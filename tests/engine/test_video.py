@@ -142,3 +142,22 @@ def test_what_is_not_frames_gets_a_clear_answer(tmp_path):
     with pytest.raises(InceptionismError) as caught:
         video.Clip(str(tmp_path / "empty"))
     assert "no frames" in caught.value.message
+
+
+def test_the_pixel_budget_holds_for_videos_animations_and_folders_before_any_frame(
+        tmp_path, make_picture, monkeypatch):
+    import hostile_files
+    hostile_files.webp_bomb(str(tmp_path / "bomb.webp"), 11000)
+    with pytest.raises(InceptionismError) as caught:
+        video.Clip(str(tmp_path / "bomb.webp"))
+    assert "bomb.webp is 11000 x 11000 pixels" in caught.value.message
+    make_video(str(tmp_path / "in.mp4"), frames(make_picture, 2))
+    copy(str(tmp_path / "in.mp4"), str(tmp_path / "in.gif"))
+    copy(str(tmp_path / "in.mp4"), str(tmp_path / "folder"))
+    monkeypatch.setattr(images, "PIXEL_BUDGET", 24 * 32 - 1)
+    for name, named in (("in.mp4", "in.mp4"), ("in.gif", "in.gif"),
+                        ("folder", "frame-00000.png")):
+        with pytest.raises(InceptionismError) as caught:
+            video.Clip(str(tmp_path / name))
+        assert caught.value.code == "bad-input"
+        assert "%s is 32 x 24 pixels" % named in caught.value.message

@@ -27,6 +27,7 @@ STAMP_PREFIX = ".inceptionism-gimp210-root-"
 GIMP_TIMEOUT_S = 900
 WARM_S = 60  # the warm worker leaves this long after the launch's last run
 SOCKET_WAIT_S = 10.0
+SHORT_BASE = "/tmp" if os.path.isdir("/tmp") else None  # None: tempfile's own choice
 DATA_FOLDERS = ("plug-ins", "brushes", "dynamics", "fonts", "gradients", "palettes", "patterns",
                 "tool-presets")
 
@@ -106,6 +107,28 @@ class Relay(object):
         self.log.close()
 
 
+class SocketFolder(object):
+    """A short private folder for the relays' sockets (a Unix socket's path holds at most 107
+    bytes, and the root lies deep in the home folder), bound into the root at the same path,
+    so the plug-in inside and socat outside name each socket alike."""
+
+    def __init__(self, root):
+        self.path = tempfile.mkdtemp(prefix="i210s-", dir=SHORT_BASE)  # 0700
+        self.mount_point = os.path.join(root, self.path.lstrip(os.sep))
+        os.makedirs(self.mount_point)
+
+    def socket(self, name):
+        return os.path.join(self.path, name + ".sock")
+
+    def mount(self):
+        """The shell command that binds the folder into the root (in the launch's namespace)."""
+        return "mount --bind %s %s; " % (shlex.quote(self.path), shlex.quote(self.mount_point))
+
+    def close(self):
+        shutil.rmtree(self.path, ignore_errors=True)
+        os.rmdir(self.mount_point)
+
+
 class Gimp210Session(object):
     """A fresh HOME inside the root with the plug-in installed by install.py, the relays that
     serve its worker sockets outside the root, and launches of gimp-console-2.10."""
@@ -123,7 +146,8 @@ class Gimp210Session(object):
         self.gimp_dir = os.path.join(self.home, ".config", "GIMP", "2.10")
         self.engine_home = os.path.join(self.run_dir, "data")  # the plug-in's log, seen inside
         # The worker's own data folder (its warm socket's path must stay short) and log.
-        self.worker_home = tempfile.mkdtemp(prefix="i210-")
+        self.worker_home = tempfile.mkdtemp(prefix="i210-", dir=SHORT_BASE)
+        self.sockets = SocketFolder(root)
         os.makedirs(self.out_dir)
         for folder in DATA_FOLDERS:  # GIMP complains when its writable data folders are missing
             os.makedirs(os.path.join(self.gimp_dir, folder))
@@ -138,11 +162,12 @@ class Gimp210Session(object):
             raise
 
     def socket(self, name):
-        return os.path.join(self.run_dir, name + ".sock")
+        return self.sockets.socket(name)
 
     def worker_command(self, name):
-        """The command the plug-in runs, inside the root, to reach the worker at socket(name)."""
-        return ["socat", "-", "UNIX-CONNECT:" + self.inside(self.socket(name))]
+        """The command the plug-in runs, inside the root, to reach the worker at socket(name)
+        (bound into the root at the same path)."""
+        return ["socat", "-", "UNIX-CONNECT:" + self.socket(name)]
 
     def inside(self, path):
         """Where a host path below the root is seen from inside it."""
@@ -171,8 +196,9 @@ class Gimp210Session(object):
         variables = dict(self.environment(), **(env or {}))
         chrooted = ["chroot", self.root, "/usr/bin/env", "-i"] + [
             "%s=%s" % kv for kv in sorted(variables.items())] + command
-        mounts = ("set -e; mount -t proc proc %s; mount --rbind /dev %s; exec " % (
-            shlex.quote(self.root + "/proc"), shlex.quote(self.root + "/dev")))
+        mounts = ("set -e; mount -t proc proc %s; mount --rbind /dev %s; %sexec " % (
+            shlex.quote(self.root + "/proc"), shlex.quote(self.root + "/dev"),
+            self.sockets.mount()))
         process = subprocess.run(["unshare", "-m", "--propagation", "private", "bash", "-c",
                                   mounts + " ".join(shlex.quote(arg) for arg in chrooted)],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -199,6 +225,7 @@ class Gimp210Session(object):
     def close(self):
         for relay in self.relays:
             relay.close()
+        self.sockets.close()
         shutil.rmtree(self.run_dir, ignore_errors=True)
         shutil.rmtree(self.worker_home, ignore_errors=True)
 

@@ -68,6 +68,8 @@ def setting_row(setting):
     cli = CLI_SPELLING.get(setting.name, "`--%s`" % setting.name)
     label = "**%s** (%s)%s" % (setting.label, cli, advanced)
     where = ", ".join(MENU_NAMES[p] for p in setting.procedures)
+    if setting.name in settings.CLI_ONLY:
+        where = "`inceptionism %s` only" % " and ".join(setting.procedures)
     return "| %s | %s | %s | %s | %s |" % (label, setting.help, default_text(setting),
                                            range_text(setting), where)
 

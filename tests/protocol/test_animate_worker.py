@@ -14,14 +14,14 @@ LIGHT = {"layer": "conv2", "octaves": 1, "iterations": 2, "jitter": 4, "flicker"
 WIDTH, HEIGHT = 40, 32
 
 
-def frame(index):
+def frame(index, width=WIDTH, height=HEIGHT):
     """8-bit RGB frames of a pattern that moves one pixel a frame."""
     rows = bytearray()
-    for y in range(HEIGHT):
-        for x in range(WIDTH):
+    for y in range(height):
+        for x in range(width):
             value = ((x + index) * 7 + y * 3) % 256
             rows += bytearray((value, (value * 3) % 256, 255 - value))
-    return plugin_support.Pixels(WIDTH, HEIGHT, 3, "u8", bytes(rows))
+    return plugin_support.Pixels(width, height, 3, "u8", bytes(rows))
 
 
 @pytest.fixture
@@ -54,6 +54,18 @@ def test_frames_stream_through_and_the_selection_applies_to_each(session):
             assert line[row // 2:] == original[row // 2:]  # outside the selection: untouched
         assert pixels.data != source
     assert any(text.startswith("frame 4 of 4") for text in progress)
+
+
+def test_frames_too_small_for_the_flow_are_dreamed_each_alone_with_one_warning(session,
+                                                                              tmp_path):
+    """8 x 8 frames: OpenCV's flow fails under 12 pixels; the worker dreams them as the command
+    line does, never an internal error, and its log says so once."""
+    done = []
+    meta, _ = session.animate(LIGHT, 3, lambda index: frame(index, 8, 8),
+                              on_frame=lambda index, pixels: done.append(index))
+    assert done == [0, 1, 2] and meta["frames"] == 3
+    with open(str(tmp_path / "inceptionism.log")) as handle:
+        assert handle.read().count("too small to follow the motion") == 1
 
 
 def test_a_cancel_keeps_the_frames_done(session):

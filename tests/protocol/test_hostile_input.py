@@ -89,15 +89,24 @@ def test_a_payload_that_is_not_what_the_image_needs_is_skipped_whole(worker_env)
     assert (error["code"], error["id"]) == ("bad-input", 3) and "payload" in error["detail"]
 
 
-def test_a_declared_15_gib_payload_reserves_nothing(worker_env):
-    """The image says 15 GiB, the plug-in sends a few bytes and ends: under a 3 GiB address
+def test_a_declared_4_gib_payload_reserves_nothing(worker_env):
+    """The image says 4 GiB, the plug-in sends a few bytes and ends: under a 3 GiB address
     space the worker still answers with an error frame and exits cleanly."""
-    image = protocol.image_description(65536, 61440, 4, "u8")  # 15 GiB of pixels
+    image = protocol.image_description(16384, 16384, 4, "f32")  # 4 GiB of pixels
     header = json.dumps(dict(dream_request(1, image), id=1)).encode()
     frames = exchange(worker_env, raw_frame(header, b"\0" * 1000,
                                             declared=protocol.image_bytes(image)), cap=True, close=True)
     assert [(h["type"], h["code"]) for h in frames] == [("error", "protocol")]
     assert "ended inside a frame payload" in frames[0]["detail"]
+
+
+def test_an_image_over_what_the_engine_dreams_in_memory_is_refused_before_its_bytes(
+        worker_env):
+    image = protocol.image_description(20000, 20000, 3, "u8")  # 400 megapixels
+    header = json.dumps(dict(dream_request(1, image), id=4)).encode()
+    error = error_then_pong(exchange(worker_env, raw_frame(header, b"\0" * 1000) + PING))
+    assert (error["code"], error["id"]) == ("bad-input", 4)
+    assert "400 megapixels; the engine dreams at most 268 megapixels" in error["message"]
 
 
 def test_a_payload_beyond_what_any_image_needs_is_refused_unread(worker_env):

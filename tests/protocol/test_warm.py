@@ -2,9 +2,11 @@
 Unix-domain socket, and behaves for each plug-in exactly as a worker on pipes."""
 import contextlib
 import os
+import shutil
 import signal
 import stat
 import sys
+import tempfile
 import threading
 import time
 
@@ -276,3 +278,82 @@ def test_a_module_in_the_current_folder_never_runs_in_the_warm_worker(warm_env, 
     finally:
         worker.close()
     assert not marker.exists()
+
+
+def test_a_home_folder_of_100_characters_still_gets_a_warm_worker(warm_env, tmp_path,
+                                                                   monkeypatch):
+    """The data folder's run/ is too deep for a socket there: the socket goes into
+    $XDG_RUNTIME_DIR/inceptionism, and the second run finds the engine loaded."""
+    home = str(tmp_path / "h")
+    home += "o" * (100 - len(home))
+    monkeypatch.setenv("HOME", home)
+    for name in ("INCEPTIONISM_HOME", "XDG_DATA_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    runtime = tempfile.mkdtemp(prefix="xdg-")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", runtime)
+    try:
+        with running(warm_env) as first:
+            first.request({"type": "ping"})
+        assert first.hello["pid"] != first.process.pid  # relayed to a warm worker
+        folder = os.path.join(runtime, "inceptionism")
+        assert [name for name in os.listdir(folder) if name.endswith(".sock")]
+        assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+        with running(warm_env) as second:
+            assert second.hello["pid"] == first.hello["pid"]
+    finally:
+        for pid in warm_env:
+            if not gone(pid):
+                os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def test_without_a_runtime_folder_the_socket_goes_to_a_private_folder_in_the_temporary_one(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv("INCEPTIONISM_HOME", str(tmp_path / ("d" * 100)))
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    shared = tempfile.mkdtemp(prefix="s-")  # short, as /tmp is
+    try:
+        os.chmod(shared, 0o1777)  # as /tmp: anyone may write, nobody may move another's
+        monkeypatch.setattr(tempfile, "tempdir", shared)
+        path = warm.socket_path(["--device", "cpu"])
+        assert os.path.dirname(path) == os.path.join(shared, "inceptionism-%d" % os.getuid())
+        warm.private_folder(path)
+        assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
+        os.chmod(os.path.dirname(path), 0o777)
+        with pytest.raises(warm.Unusable):
+            warm.private_folder(path)
+    finally:
+        shutil.rmtree(shared)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / ("t" * 100)))
+    assert warm.socket_path(["--device", "cpu"]) is None
+
+
+def test_a_silent_animation_loses_its_turn_and_the_next_dream_runs(warm_env, monkeypatch):
+    """A plug-in that starts an animation and then sends no frame holds the engine: after
+    FRAME_WAIT_S (lowered here) its request ends with bad-input saying so, and the dream that
+    waited its turn behind it runs."""
+    monkeypatch.setenv("INCEPTIONISM_FRAME_WAIT_S", "3")
+    silent, waiting = start(warm_env), start(warm_env)
+    stages, results = [], []
+
+    def queued_dream():
+        try:
+            results.append(waiting.request(dream({"iterations": 1}), PIXELS, on_progress=lambda
+                                           fraction, stage, eta: stages.append(stage)))
+        except errors.InceptionismError as exc:
+            results.append(exc)
+    thread = threading.Thread(target=queued_dream)
+    animation = {"type": "animate", "count": 3, "image": IMAGE,
+                 "settings": {"layer": "conv2", "octaves": 1, "iterations": 1}}
+    try:
+        with pytest.raises(errors.InceptionismError) as stalled:
+            silent.request(animation, PIXELS, on_frame=lambda header, data: thread.start())
+        assert stalled.value.code == "bad-input"
+        assert stalled.value.message.startswith("No frame of the animation came for 3 s")
+        thread.join(60)
+        assert "waiting for the other dream (1 ahead)" in stages
+        (header, data), = results
+        assert header["type"] == "result" and len(data) == len(PIXELS)
+    finally:
+        silent.close()
+        waiting.close()
