@@ -18,7 +18,9 @@ from inceptionism.preview_runner import PreviewRunner  # noqa: E402
 
 SLIDER_LIMIT = 10000  # numbers with a wider range (the seed) get a plain entry, not a slider
 MESSAGE_CHARS = 60  # the preview's words wrap at this width, so the dialog never outgrows a screen
-GALLERY_WIDTH, GALLERY_HEIGHT = 420, 152  # the channel gallery's scrolled window (2 rows)
+# The channel gallery's scrolled window: one row of pictures, so that the dialog with its
+# gallery and a two-line note under the estimate still fits a 900-pixel screen.
+GALLERY_WIDTH, GALLERY_HEIGHT = 420, 76
 
 
 # Setting kind -> how a procedure declares it (the dialog then shows it as GIMP's widget).

@@ -72,6 +72,10 @@ def dialog_box(geometry, procedure):
              if entry[0] == procedure][0].replace("_", "").rstrip(".")
     window = [w for w in geometry["windows"] if w["name"].startswith(title)][0]
     width, height = geometry["screen"]
+    if window["x"] < 0 or window["y"] < 0 or window["x"] + window["width"] > width or \
+            window["y"] + window["height"] > height:
+        raise SystemExit("the dialog does not fit the %d x %d screen: %r" % (width, height,
+                                                                             window))
     return (max(0, window["x"] - MARGIN), max(0, window["y"] - MARGIN),
             min(width, window["x"] + window["width"] + MARGIN),
             min(height, window["y"] + window["height"] + MARGIN))
