@@ -135,6 +135,27 @@ def settle(values, changed, installed=None):
     return values
 
 
+def settle_shown(values, changed, installed=None):
+    """settle() for a dialog, which shows (and GIMP remembers) what it holds: (the values to
+    show, the network that dreams with them).
+
+    A dialog shows auto for every network the rule chose (auto's, or a Look's where auto would
+    choose the same), so the dialog, its remembered values and a later run keep meaning "the
+    best installed network", while the layers and the words follow the network it stands for
+    now. Any other network a dialog holds was named by the artist (or a script): it counts as
+    chosen, and is never substituted, unless a layer chosen now brings its own network.
+    """
+    hand = list(changed)
+    if values.get("model", catalogue.AUTO) != catalogue.AUTO and "layer" not in hand:
+        hand.append("model")
+    settled = settle(values, hand, installed)
+    network = settled.get("model")
+    if values.get("model") == catalogue.AUTO and \
+            network == catalogue.stand_in(catalogue.AUTO, _installed(installed)):
+        settled["model"] = catalogue.AUTO
+    return settled, network
+
+
 def stand_in_note(values, installed=None):
     """For settled values: the line that says a network dreams for one not installed (auto's
     first choice, or the Look's own network), or None."""

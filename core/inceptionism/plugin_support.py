@@ -131,9 +131,13 @@ class Session(object):
         if problem is not None:
             raise problem
 
-    def installed(self):
+    def installed(self, start=None):
         """The networks the running worker can dream with (its hello), or None before it has
-        said hello: what the shared rule (looks.settle) chooses auto's network among."""
+        said hello: what the shared rule (looks.settle) chooses auto's network among. start: a
+        procedure's name, to start the worker first if need be (a failure to start is raised,
+        and logged as that procedure's)."""
+        if start:
+            self._started_hello(start)
         if self.hello is None:
             return None
         return set(name for name, state in self.hello.get("models", {}).items()
@@ -158,8 +162,7 @@ class Session(object):
         """(meta, Pixels) of procedure on pixels (None: from noise); see run(). A guide's pixels
         follow the picture's in the payload ("guide": their description); the meta's guide
         names its layer, so the recipe records it."""
-        message = {"type": procedure, "settings": protocol.checked_settings(
-            procedure, settings, installed=self.installed())}
+        message = {"type": procedure, "settings": self._settled(procedure, settings)}
         if guide is not None:
             message["guide"] = _description(guide.pixels)
         meta, result = self._request(message, pixels, on_progress, on_frame,
@@ -178,8 +181,7 @@ class Session(object):
         has come back to on_frame(index, Pixels), so only two frames are ever on their way.
         """
         message = {"type": "animate", "count": count,
-                   "settings": protocol.checked_settings("animate", settings,
-                                                         installed=self.installed())}
+                   "settings": self._settled("animate", settings)}
         # A worker with a cluster takes every frame at once, to spread them over it.
         given = count if self._started_hello().get("cluster") else 1
         first = read_frame(0)
@@ -218,7 +220,8 @@ class Session(object):
         (GIMP reads them at preview size); the octaves the shrinking stands for are left out.
         """
         width, height = full_size or (pixels.width, pixels.height)
-        values = preview.preview_settings(settings, width, height, side)
+        values = preview.preview_settings(settings, width, height, side,
+                                          self.installed(start="preview"))
         message = {"type": "preview", "settings": values, "side": side}
         meta, result = self._request(message, pixels, on_progress, None)
         preview.remember_speed(meta)
@@ -267,14 +270,21 @@ class Session(object):
                 self.close()  # a worker that crashed, hung or babbled is not asked again
             raise
 
-    def _started_hello(self):
-        """The worker's hello, starting the worker first if need be."""
+    def _settled(self, procedure, values):
+        """values checked (a bad one is refused before any worker starts), then settled with
+        the networks the worker's hello lists (the worker starts first if need be)."""
+        protocol.checked_settings(procedure, values)
+        return protocol.checked_settings(procedure, values,
+                                         installed=self.installed(start=procedure))
+
+    def _started_hello(self, procedure="animate"):
+        """The worker's hello, starting the worker first if need be (for procedure)."""
         try:
             if self.worker is None:
                 self.worker = self._started_worker()
         except errors.InceptionismError as exc:
             if exc.code in _CLIENT_SIDE:
-                _log_failure(self.config["log"], "animate", exc)
+                _log_failure(self.config["log"], procedure, exc)
             raise
         return self.worker.hello or {}
 
@@ -426,9 +436,10 @@ def user_message(exc, log_file=None):
     return text
 
 
-def progress_title(procedure, values, pixels):
+def progress_title(procedure, values, pixels, installed=None):
     """u"Dream\u2026 about 40 s on cpu": the menu label, with the time a dream of this size took
-    here before (preview.estimate), for the progress bar before the first step reports."""
+    here before (preview.estimate), for the progress bar before the first step reports; and
+    the line that says which network stands in (installed: the worker's hello's networks)."""
     pdb_name = [name for name, entry in PROCEDURES.items() if entry[0] == procedure][0]
     title = PROCEDURES[pdb_name][1].replace("_", "").replace("...", u"\u2026")
     known = None
@@ -437,17 +448,20 @@ def progress_title(procedure, values, pixels):
             known = preview.estimate(values, pixels.width, pixels.height)
         except ValueError:
             pass  # the run itself says what is wrong with the settings
-    note = _stand_in_note(procedure, values)
+    note = stand_in_note(procedure, values, installed)
     if known is not None:
         title = u"%s %s on %s" % (title, preview.duration_text(known[0]),
                                   known[1] or u"this computer")
     return u"%s (%s)" % (title, note) if note else title
 
 
-def _stand_in_note(procedure, values):
-    """looks.stand_in_note for values as a front end holds them (settled or not), or None."""
+def stand_in_note(procedure, values, installed=None):
+    """looks.stand_in_note for values as a front end holds them (settled or not), or None:
+    "GoogLeNet is not installed yet: dreaming with EfficientNet-Lite0, ..." (installed: the
+    worker's hello's networks, None: the files here)."""
     try:
-        return looks.stand_in_note(settings.validate(procedure, values))
+        return looks.stand_in_note(settings.validate(procedure, values, installed=installed),
+                                   installed)
     except ValueError:
         return None  # the run itself says what is wrong with the settings
 

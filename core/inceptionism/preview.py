@@ -30,9 +30,10 @@ def preview_size(width, height, side=PREVIEW_SIDE):
     return max(1, int(round(width * scale))), max(1, int(round(height * scale)))
 
 
-def preview_settings(values, width, height, side=PREVIEW_SIDE):
-    """Dream values for the preview of a width x height selection: the same look, lighter."""
-    values = settings.validate("dream", values)
+def preview_settings(values, width, height, side=PREVIEW_SIDE, installed=None):
+    """Dream values for the preview of a width x height selection: the same look, lighter
+    (installed: the networks auto chooses among, those the worker's hello lists)."""
+    values = settings.validate("dream", values, installed=installed)
     shrink = float(max(width, height)) / max(preview_size(width, height, side))
     skipped = int(round(math.log(shrink) / math.log(values["octave-scale"])))
     iterations = min(values["iterations"], PREVIEW_ITERATIONS)

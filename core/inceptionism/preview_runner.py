@@ -14,7 +14,9 @@ from . import errors, paths, plugin_support, preview, settings
 
 class PreviewRunner(object):
     """view: values() (the dialog's dream settings now), show_preview(Pixels),
-    show_status(text), show_estimate(text) and allow_run(allowed); pixels: the selection shrunk
+    show_status(text), show_estimate(text), allow_run(allowed) and show_networks(installed)
+    (the networks the worker's hello lists, once it has said hello: the dialog settles its
+    values with them, which may differ from the local files'); pixels: the selection shrunk
     to preview size (8-bit RGB), or None where there is nothing to preview; full_size: the
     selection's (width, height)."""
 
@@ -25,11 +27,15 @@ class PreviewRunner(object):
         self.closed = False
         self.blocked = None  # the error that keeps any dream from running, once known
         self.allowed = None
+        self.first = False  # a first preview waits for the worker's hello
+        self.heard = None  # the networks the hello listed, once the view was told
 
     def start(self):
-        """Check that the dream can run, then dream a first preview (where there is a picture)."""
+        """Check that the dream can run (the engine starts and says hello, which settles the
+        dialog's values), then dream a first preview (where there is a picture)."""
         self.changed()
-        self.refresh()
+        self.first = self.pixels is not None
+        self._launch(self.view.values(), False)
 
     def refresh(self):
         """A new preview of the dialog's settings (nothing while one is still under way)."""
@@ -38,8 +44,10 @@ class PreviewRunner(object):
     def changed(self):
         """The settings changed: a new estimate, and whether this network can dream."""
         values = self.view.values()
+        note = plugin_support.stand_in_note("dream", values, self.session.installed())
         if self.full_size is not None:
-            self.view.show_estimate(preview.estimate_text(values, *self.full_size))
+            estimate = preview.estimate_text(values, *self.full_size)
+            self.view.show_estimate(u"%s\n%s." % (estimate, note) if note else estimate)
         problem = self.blocked or self.session.problem("dream", values)
         if self.allowed != (problem is None):
             self.allowed = problem is None
@@ -66,7 +74,7 @@ class PreviewRunner(object):
             self.session.cancel()
 
     def _gallery_work(self, values, build):
-        values = settings.validate("dream", values)  # the network and layer settled
+        values = settings.validate("dream", values, installed=self.session.installed())
 
         def told(fraction, text):
             self._post(self.view.show_status, u"Channel gallery of %s: %d%%, %s"
@@ -85,7 +93,7 @@ class PreviewRunner(object):
             paths.append_log(u"plug-in: channel gallery of %s shown (%d channels)\n" % (
                 meta["layer"], meta["channels"]), self.session.config["log"])
         self._ended(u"Channel gallery of %s: %s" % (meta["layer"], self.view.gallery_hint)
-                    if sheet is not None else u"")
+                    if sheet is not None else None)  # none kept: the preview's words stay
 
     def stop(self):
         """The dialog closes: cancel what runs, at once (the thread is left to end by itself)."""
@@ -127,10 +135,12 @@ class PreviewRunner(object):
                                                  plugin_support.layer_name(meta))
         self.view.show_preview(small)
         self._ended(text)
-        paths.append_log(u"plug-in: preview %d\u00d7%d of %s shown, dreamed in %.2f s; %s\n" % (
-            small.width, small.height, meta["settings"]["layer"], meta["seconds"],
-            preview.estimate_text(self.view.values(), *self.full_size)),
-            self.session.config["log"])
+        values = self.view.values()
+        paths.append_log(u"plug-in: preview %d\u00d7%d of %s shown, dreamed in %.2f s; %s; the "
+                         u"dialog's Network: %s\n" % (
+                             small.width, small.height, meta["settings"]["layer"],
+                             meta["seconds"], preview.estimate_text(values, *self.full_size),
+                             values.get("model")), self.session.config["log"])
 
     def _failed(self, exc):
         if getattr(exc, "code", None) in plugin_support.CANNOT_RUN and \
@@ -140,9 +150,17 @@ class PreviewRunner(object):
 
     def _ended(self, text):
         self.thread = None
+        installed = self.session.installed()
+        if installed is not None and installed != self.heard:
+            self.heard = installed
+            self.view.show_networks(installed)
         self.changed()
         if self.blocked is None and self.session.problem("dream", self.view.values()) is None:
-            self.view.show_status(text)
+            if text is not None:
+                self.view.show_status(text)
+            if self.first:
+                self.first = False
+                self.refresh()
 
     def _words(self, exc):
         return plugin_support.user_message(exc, self.session.config["log"])

@@ -1,17 +1,16 @@
 # -*- coding: utf-8 -*-
 """GIMP 2.10's Dream dialog, built by hand in PyGTK: gimpfu's own dialog cannot hold a preview.
 
-install() gives one procedure's interactive runs this dialog instead of gimpfu's. The rest of a
-run stays gimpfu's: its _run decides the run mode and passes the image and drawable (scripts and
-"Repeat" never see a dialog), and OK does what gimpfu's dialog does: the values are remembered
-for the next run, then the procedure's function is called with them.
+install() gives one procedure's interactive runs this dialog instead of gimpfu's; the rest of a
+run stays gimpfu's (its _run decides the run mode and passes the image and drawable; scripts and
+"Repeat" never see a dialog), and OK does what gimpfu's dialog does: it remembers the values,
+then calls the procedure's function with them.
 
-The widgets come from gimpfu's parameters and the settings table: the artist's words up front,
-the engine's values under Advanced; looks.settle keeps them in step, and the preview runner (the
-same as GIMP 3's) dreams the preview in a thread, words the time estimate and greys out Dream
-when it cannot run. PyGTK is imported only when the dialog is shown, as gimpfu does, so a script
-run never needs it. gimpfu_settings.py turns gimpfu's values into the settings' and back.
-This file is installed into the plug-in's lib folder, beside the inceptionism package.
+The widgets come from gimpfu's parameters and the settings table (the artist's words up front,
+the engine's values under Advanced), kept in step by looks.settle_shown; the preview runner
+(GIMP 3's too) dreams the preview in a thread, words the estimate and greys out Dream when it
+cannot run. PyGTK is imported only when the dialog is shown, as gimpfu does. gimpfu_settings.py
+turns gimpfu's values into the settings' and back. Installed in the plug-in's lib folder.
 """
 import math
 
@@ -118,8 +117,8 @@ class DreamDialog(object):
         expander = gtk.Expander("Advanced settings")
         expander.add(advanced)
         settings_box = gtk.VBox(False, 12)
-        settings_box.pack_start(front, False)
-        settings_box.pack_start(expander, False)
+        for part in (front, expander):
+            settings_box.pack_start(part, False)
         columns = gtk.HBox(False, 12)
         columns.set_border_width(12)
         columns.pack_start(settings_box)
@@ -160,22 +159,20 @@ class DreamDialog(object):
         return chosen
 
     def changed(self, name):
-        """The shared rule (looks.settle) sets the values that follow from the artist's change;
-        then the preview runner hears of it (estimate, whether Dream can run)."""
+        """The shared rule for dialogs (looks.settle_shown, with the networks of the worker's
+        hello once heard) sets what follows from a change; then the preview runner hears of it."""
         if self.busy:
             return  # our own changes notify too
         self.busy = True
         try:
-            for key, value in looks.settle(self.values(), [name] if name else []).items():
-                field = self.field(key)
+            for key, value in looks.settle_shown(self.values(), [name] if name else [],
+                                                 self.runner.session.installed())[0].items():
+                field = dict((each.name, each) for each in self.fields).get(key)
                 if field is not None and field.value() != value:
                     field.show(value)
         finally:
             self.busy = False
         self.runner.changed()
-
-    def field(self, name):
-        return ([field for field in self.fields if field.name == name] + [None])[0]
 
     # What the preview runner shows (preview_runner.PreviewRunner's view).
     def values(self):
@@ -208,6 +205,8 @@ class DreamDialog(object):
     def allow_run(self, allowed):
         self.button.set_sensitive(allowed and self.pixels is not None)
         self.dialog.set_response_sensitive(gtk.RESPONSE_OK, allowed)
+
+    show_networks = lambda self, installed: self.changed(None)  # noqa: E731 (the hello's)
 
 
 def attach(table, field):

@@ -71,13 +71,14 @@ def gimpfu_value(setting, value):
     return utf8(value)
 
 
-def settled(procedure, values):
+def settled(procedure, values, installed=None):
     """The values after the shared rule (looks.settle). This dialog cannot react while the
     artist edits it, so every value other than its registered default counts as chosen (GIMP's
     remembered last values too): an Advanced value wins over the words, and a layer left at its
-    default follows the chosen network."""
+    default follows the chosen network. installed: the networks auto chooses among (those the
+    worker's hello lists: a remote worker's are not the files here)."""
     return protocol.checked_settings(procedure, values,
-                                     settings.chosen_in_dialog(procedure, values))
+                                     settings.chosen_in_dialog(procedure, values), installed)
 
 
 def guide_of(procedure, values, drawable):

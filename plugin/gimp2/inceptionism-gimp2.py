@@ -40,10 +40,13 @@ def procedure_function(procedure):
         worker = {"log": None}
         try:
             worker = plugin_support.load_worker_config(LIB_DIR)
-            worker = dict(worker, guide=guide_of(procedure, values, drawable))
-            values = settled(procedure, values_of(procedure, values))
-            where = plugin_support.destination(procedure, values)
-            return DESTINATIONS[where](procedure, image, drawable, values, worker)
+            with plugin_support.Session(worker) as session:
+                # auto: the best network the worker's hello lists (a remote one's, not ours)
+                worker = dict(worker, guide=guide_of(procedure, values, drawable), session=session)
+                values = settled(procedure, values_of(procedure, values),
+                                 session.installed(procedure))
+                where = plugin_support.destination(procedure, values)
+                return DESTINATIONS[where](procedure, image, drawable, values, worker)
         except Exception as exc:  # every failure reaches the artist as one plain message
             gimpfu.fail(utf8(plugin_support.user_message(exc, worker["log"])))
     return run
@@ -102,12 +105,11 @@ def animate_into_new_image(procedure, image, drawable, values, worker):
         frames.name = layers[index].name
         frames.add(index, pixels)
     gimp.progress_init(utf8(animation.progress_title(len(layers))))
-    with plugin_support.Session(worker) as session:
-        meta = session.animate_layers(
-            values, [animation.Frame(layer.name.decode("utf-8"), layer.width, layer.height,
-                                     layer.offsets, pdb.gimp_item_is_group(layer))
-                     for layer in layers], lambda index: read_pixels(layers[index], rect), mask,
-            show_progress, add, lambda: len(frames.image.layers) if frames.image else 0)
+    meta = worker["session"].animate_layers(
+        values, [animation.Frame(layer.name.decode("utf-8"), layer.width, layer.height,
+                                 layer.offsets, pdb.gimp_item_is_group(layer))
+                 for layer in layers], lambda index: read_pixels(layers[index], rect), mask,
+        show_progress, add, lambda: len(frames.image.layers) if frames.image else 0)
     frames.image.parasite_attach(recipe_parasite(meta))
     return frames.image
 
@@ -126,13 +128,16 @@ def source_rect(image, drawable):
 
 
 def run_worker(procedure, values, pixels, worker, on_frame=None):
-    """worker: worker.json's config, with the guide layer (or None) the run was given."""
-    gimp.progress_init(utf8(plugin_support.progress_title(procedure, values, pixels)))
+    """worker: worker.json's config, with the guide layer (or None) the run was given and the
+    session whose worker dreams."""
+    session = worker["session"]
+    gimp.progress_init(utf8(plugin_support.progress_title(procedure, values, pixels,
+                                                          session.installed())))
     guide = worker.get("guide")
     if guide is not None:  # the whole layer; the engine shrinks it
         guide = plugin_support.Guide(guide.name, read_pixels(guide, (0, 0, guide.width,
                                                                      guide.height)))
-    return plugin_support.run(procedure, values, pixels, show_progress, worker, on_frame, guide)
+    return session.run(procedure, values, pixels, show_progress, on_frame, guide)
 
 
 def selected_rect(drawable):

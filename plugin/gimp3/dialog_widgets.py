@@ -18,7 +18,9 @@ from inceptionism.preview_runner import PreviewRunner  # noqa: E402
 
 SLIDER_LIMIT = 10000  # numbers with a wider range (the seed) get a plain entry, not a slider
 MESSAGE_CHARS = 60  # the preview's words wrap at this width, so the dialog never outgrows a screen
-GALLERY_WIDTH, GALLERY_HEIGHT = 420, 152  # the channel gallery's scrolled window (2 rows)
+# The channel gallery's scrolled window: one row of pictures, so that the dialog with its
+# gallery and a two-line note under the estimate still fits a 900-pixel screen.
+GALLERY_WIDTH, GALLERY_HEIGHT = 420, 76
 
 
 # Setting kind -> how a procedure declares it (the dialog then shows it as GIMP's widget).
@@ -85,7 +87,9 @@ def ask(procedure, config, name, session, source):
         pane.stop_button.connect("clicked", lambda _button: runner.cancel())
         GLib.idle_add(lambda: runner.start() and False)  # as soon as the dialog is up
         show_kept_gallery(runner)
-    keep_in_step(procedure, config, name, runner)
+    settle = keep_in_step(procedure, config, name, session, runner)
+    if runner is not None:  # the networks the worker's hello lists settle the values anew
+        pane.show_networks = lambda _installed: settle([])
     accepted = dialog.run()
     if runner is not None:
         runner.stop()  # returns at once, even while the engine is still starting
@@ -95,9 +99,11 @@ def ask(procedure, config, name, session, source):
     return accepted
 
 
-def keep_in_step(procedure, config, name, runner):
-    """One handler for every change: the shared rule (looks.settle) sets the values that follow
-    from it, the layer list offers the chosen network's layers, and the preview hears of it."""
+def keep_in_step(procedure, config, name, session, runner):
+    """One handler for every change: the shared rule for dialogs (looks.settle_shown, with the
+    networks the worker's hello lists once it has said hello) sets the values that follow from
+    it, Network keeps auto, the layer list offers the layers of the network that dreams, and the
+    preview hears of it; returns the handler (the hello's networks call it again)."""
     choices = [Gimp.param_spec_choice_get_choice(spec) for spec in
                (procedure.find_argument(name) for name in ("layer", "layer-2")) if spec]
     busy = []
@@ -107,20 +113,23 @@ def keep_in_step(procedure, config, name, runner):
             return  # our own changes notify too
         busy.append(True)
         try:
-            for key, value in looks.settle(values_of(config, name), changed).items():
+            shown, network = looks.settle_shown(values_of(config, name), changed,
+                                                session.installed())
+            for key, value in shown.items():
                 if config.get_property(key) != value:
                     config.set_property(key, value)
         finally:
             busy.pop()
-        for choice in choices:  # the chosen network's layers (and a mix's "none")
+        for choice in choices:  # the dreaming network's layers (and a mix's "none")
             for nick in choice.list_nicks():
-                choice.set_sensitive(nick, nick == looks.NONE or catalogue.find_layer(nick)[0]
-                                     == config.get_property("model"))
+                choice.set_sensitive(nick, nick == looks.NONE or
+                                     catalogue.find_layer(nick)[0] == network)
         if runner is not None:
             runner.changed()
 
     update([])  # the last run's values, described in words
     config.connect("notify", lambda _config, spec: update([spec.get_name()]))
+    return update
 
 
 def show_kept_gallery(runner):

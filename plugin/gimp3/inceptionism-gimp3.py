@@ -64,7 +64,8 @@ def run(procedure, run_mode, image, drawables, config, data):
 
 def work(job, pixels, on_frame=None):
     """(meta, Pixels) from the worker, with GIMP's progress bar following it."""
-    Gimp.progress_init(plugin_support.progress_title(job.procedure, job.values, pixels))
+    Gimp.progress_init(plugin_support.progress_title(job.procedure, job.values, pixels,
+                                                     job.session.installed()))
     guide = read_guide(job.guide) if job.guide is not None else None
     return job.session.run(job.procedure, job.values, pixels, show_progress, on_frame, guide)
 

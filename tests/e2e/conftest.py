@@ -27,6 +27,16 @@ def gimp_run():
         session.close()
 
 
+@pytest.fixture(scope="session")
+def real_weights_run():
+    """A launch of its own, the engine with its real weights and no GoogLeNet file."""
+    session = gimp_session()
+    try:
+        yield recorded.record_real_weight_cases(session)
+    finally:
+        session.close()
+
+
 def open_dream_dialog(name, ready, env=None):
     """The Dream dialog opened by an artist, once the log says ready: what GIMP said, the
     engine's log, the screenshot's first bytes and the windows' geometry. With
@@ -51,12 +61,25 @@ def dream_dialog():
     return open_dream_dialog("dream-dialog.png", PREVIEW_SHOWN)
 
 
+# The engine with its real weights, in a fresh install where no GoogLeNet file was downloaded.
+REAL_WEIGHTS = {"INCEPTIONISM_RANDOM_WEIGHTS": "0"}
+COFFEE = os.path.join(gimp3.REPO, "tests", "data", "coffee.jpg")  # tests/data/README.md
+
+
+@pytest.fixture(scope="module")
+def dream_dialog_real_weights():
+    """The Dream dialog with the default settings, on a photograph: auto stands for
+    EfficientNet-Lite0, which came with the engine."""
+    return open_dream_dialog("dream-dialog-lite0.png", PREVIEW_SHOWN,
+                             dict(REAL_WEIGHTS, INCEPTIONISM_E2E_PICTURE=COFFEE))
+
+
 @pytest.fixture(scope="module")
 def dream_dialog_without_network():
-    """The same, with the network file missing (an offline install): real weights are asked for,
-    and none are installed."""
-    return open_dream_dialog("dream-dialog-no-network.png", GREYED_OUT,
-                             {"INCEPTIONISM_RANDOM_WEIGHTS": "0"})
+    """The same, with GoogLeNet chosen under Advanced and its file missing (an offline
+    install): a network named by hand is never replaced."""
+    return open_dream_dialog("dream-dialog-no-network.png", GREYED_OUT, dict(
+        REAL_WEIGHTS, INCEPTIONISM_E2E_DIALOG_VALUES=json.dumps({"model": "googlenet"})))
 
 
 @pytest.fixture(scope="module")

@@ -96,8 +96,10 @@ class GimpSession(object):
         if meanwhile:
             second = ("gimp-console-3.0 -n -i --batch-interpreter python-fu-eval -b %s --quit; "
                       % shlex.quote("exec(open(%r).read())" % meanwhile))
-        steps = ("%s & for second in $(seq %d); do %ssleep 1; done; %ssleep 3; "
-                 "import -window root %s; %s; kill $!" % (gimp, wait_s, until, second,
+        # While GIMP is connected (Xvfb resets the pointer when its last client leaves).
+        pointer = "python3 %s; " % shlex.quote(os.path.join(HERE, "in_gimp", "pointer_away.py"))
+        steps = ("%s & for second in $(seq %d); do %ssleep 1; done; %s%ssleep 3; "
+                 "import -window root %s; %s; kill $!" % (gimp, wait_s, until, second, pointer,
                                                           shlex.quote(self.inside(shot)),
                                                           geometry))
         return self.launch(["xvfb-run", "-a", "-s", "-screen 0 1280x900x24", "bash", "-c", steps],

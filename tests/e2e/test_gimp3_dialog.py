@@ -44,7 +44,8 @@ def dialog_window(dialog):
     return windows[0]
 
 
-@pytest.mark.parametrize("fixture", ["dream_dialog", "dream_dialog_without_network"])
+@pytest.mark.parametrize("fixture", ["dream_dialog", "dream_dialog_without_network",
+                                     "dream_dialog_real_weights"])
 def test_the_dialog_and_all_its_buttons_fit_on_the_screen(request, fixture):
     dialog = request.getfixturevalue(fixture)
     window, (width, height) = dialog_window(dialog), dialog["windows"]["screen"]
@@ -53,7 +54,23 @@ def test_the_dialog_and_all_its_buttons_fit_on_the_screen(request, fixture):
     assert window["width"] <= 640, window  # messages wrap: the dialog keeps a sensible width
 
 
-def test_without_the_network_file_the_dialog_says_so_and_greys_out_dream(
+def test_with_real_weights_and_no_googlenet_file_lite0_dreams_the_preview_and_auto_stays(
+        dream_dialog_real_weights):
+    """The dialog keeps Network = auto (what a run and GIMP's last values get), while the
+    layer follows EfficientNet-Lite0, which auto stands for here."""
+    log = dream_dialog_real_weights["log"]
+    shown = re.search(r"plug-in: preview \d+\u00d7\d+ of lite0-block11 shown.*"
+                      r"the dialog's Network: (\w+)", log)
+    assert shown and shown.group(1) == "auto", log
+    line = [row for row in log.splitlines() if "preview #1 ok" in row][0]
+    for word in ('"model": "efficientnet_lite0"', '"layer": "lite0-block11"'):
+        assert word in line, line  # what the engine was asked to dream
+    assert "run button is on" in log and "greyed out" not in log
+    stderr = dream_dialog_real_weights["launch"].stderr
+    assert not [trouble for trouble in DISPLAY_TROUBLE if trouble in stderr], stderr
+
+
+def test_with_googlenet_chosen_and_no_file_the_dialog_says_so_and_greys_out_dream(
         dream_dialog_without_network):
     log = dream_dialog_without_network["log"]
     assert ("run button is greyed out: missing-weights: "

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from inceptionism import errors, looks, settings
+from inceptionism import catalogue, errors, looks, settings
 
 import gimp2_run
 
@@ -44,7 +44,9 @@ def guided_mix():
 CASES = {
     "preview": (case(EDITS, ["wait", "preview", "wait", "ok"]), {}),
     "cancel": (case(EDITS, ["wait", "cancel"]), {}),
-    "missing_network": (case({}, ["wait", "ok"]), {"FAKE_WEIGHTS": "missing"}),
+    # GoogLeNet named under Advanced, its file missing (auto would dream with Lite0)
+    "missing_network": (case({"model": "googlenet"}, ["wait", "ok"]), {"FAKE_WEIGHTS": "missing"}),
+    "lite0_stands_in": (case({}, ["wait", "ok"]), {"FAKE_WEIGHTS": "missing"}),
     # Dream pressed while the preview still dreams, one second a step
     "busy": (case({}, ["pause", "ok"]), {"FAKE_STEP_S": "1"}),
     "added_setting": (case({}, ["cancel"], extra_settings=[GLOW]), {}),
@@ -128,6 +130,8 @@ def test_the_words_and_the_values_keep_in_step_as_the_artist_edits(runs):
     strength = settings.BY_NAME["strength"]
     assert strength.choices[shown["strength"]["value"]][0] == looks.CUSTOM  # iterations by hand
     assert shown["iterations"]["value"] == 3
+    model = settings.BY_NAME["model"]  # auto stays auto: the layer follows what it stands for
+    assert model.choices[shown["model"]["value"]][0] == catalogue.AUTO
 
 
 def test_the_preview_is_dreamed_by_the_worker_and_shown_with_the_estimate(runs):
@@ -164,6 +168,18 @@ def test_without_the_network_file_dream_is_greyed_out_and_says_why(runs):
     assert "network file is not installed" in taken["status"]
     assert "install.py --all-models" in taken["status"]
     assert run["new"] == []
+
+
+def test_without_the_googlenet_file_auto_stays_auto_and_lite0_dreams(runs):
+    """The worker's hello says GoogLeNet is missing: the dialog keeps Network = auto (what
+    gimpfu remembers), its layer follows EfficientNet-Lite0, and Lite0 dreams."""
+    run = runs["lite0_stands_in"]
+    taken = shot(run, "ok")
+    assert taken["ok_sensitive"], taken["status"]
+    shown = widgets(taken)
+    assert settings.BY_NAME["model"].choices[shown["model"]["value"]][0] == catalogue.AUTO
+    assert settings.BY_NAME["layer"].choices[shown["layer"]["value"]][0] == "lite0-block11"
+    assert (recipe(run)["model"], recipe(run)["layer"]) == ("efficientnet_lite0", "lite0-block11")
 
 
 def test_a_dead_engine_greys_out_dream_and_says_why(runs):

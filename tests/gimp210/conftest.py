@@ -29,6 +29,20 @@ def gimp210_run():
         session.close()
 
 
+@pytest.fixture(scope="session")
+def real_weights_run():
+    """A launch of its own whose worker has the real weights and no GoogLeNet file (the GIMP 3
+    tests' fixture of the same name)."""
+    if os.geteuid() != 0:
+        pytest.skip("the real GIMP 2.10 tests need root (chroot and private mounts)")
+    session = gimp210.Gimp210Session(gimp210.ensure_root(), recorded210.worker_commands()[:1],
+                                     random_weights=False)
+    try:
+        yield recorded210.record_all_cases(session, recorded210.real_weight_case_list())
+    finally:
+        session.close()
+
+
 @pytest.fixture
 def gimp_run(gimp210_run):
     return gimp210_run

@@ -133,10 +133,11 @@ class Gimp210Session(object):
     """A fresh HOME inside the root with the plug-in installed by install.py, the relays that
     serve its worker sockets outside the root, and launches of gimp-console-2.10."""
 
-    def __init__(self, root, relays):
+    def __init__(self, root, relays, random_weights=True):
         """relays: [(name, worker command)], each served at socket(name); the plug-in is
-        installed with the one named "worker"."""
-        self.root = root
+        installed with the one named "worker". random_weights False: the workers load the real
+        weights (no GoogLeNet file in their fresh data folder)."""
+        self.root, self.random_weights = root, random_weights
         self.run_dir = tempfile.mkdtemp(prefix="inceptionism-gimp210-", dir=os.path.join(root,
                                                                                        "tmp"))
         os.chmod(self.run_dir, 0o755)
@@ -173,9 +174,11 @@ class Gimp210Session(object):
         return "/" + os.path.relpath(path, self.root)
 
     def worker_env(self):
-        """This checkout's engine with random networks, outside the root."""
+        """This checkout's engine with random networks (or real ones), outside the root. The
+        plug-in inside knows only what the worker's hello says: it settles auto with that."""
         env = dict((k, v) for k, v in os.environ.items() if not k.startswith("PYTHON"))
-        env.update(INCEPTIONISM_RANDOM_WEIGHTS="1", INCEPTIONISM_HOME=self.worker_home,
+        env.update(INCEPTIONISM_RANDOM_WEIGHTS="1" if self.random_weights else "0",
+                   INCEPTIONISM_HOME=self.worker_home,
                    PYTHONPATH=os.path.join(REPO, "core"))
         return env
 

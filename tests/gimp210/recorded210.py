@@ -100,6 +100,17 @@ def case_list():
     return cases
 
 
+def real_weight_case_list():
+    """The GIMP 3 harness's REAL_WEIGHT_CASES (tests/e2e/in_gimp/cases.py), for a launch whose
+    worker has the real weights: a script's Dream with the default settings, and with GoogLeNet
+    named, whose file is missing."""
+    return [{"name": name, "procedure": "dream", "pdb_name": PDB_NAME["dream"], "image": {},
+             "settings": own, "worker": None,
+             "arguments": gimp2_run.pdb_arguments("dream", dict(settings.defaults("dream"),
+                                                                **own))}
+            for name, own in (("real_auto", {}), ("real_googlenet_named", {"model": "googlenet"}))]
+
+
 def dialog_defaults(procedure):
     """What GIMP 2.10's dialog starts from: the defaults the plug-in registered."""
     return dict((s.name, s.default) for s in settings.for_dialog(procedure))
@@ -115,9 +126,10 @@ def worker_commands():
             ("disconnecting", [python, os.path.join(gimp210.HERE, "disconnecting_worker.py")])]
 
 
-def record_all_cases(session):
-    """Run every case in one GIMP 2.10 launch and read back what it recorded, as a Run."""
-    cases = case_list()
+def record_all_cases(session, cases=None):
+    """Run every case (or those given) in one GIMP 2.10 launch and read back what it recorded,
+    as a Run."""
+    cases = cases or case_list()
     for case in cases:
         case["worker"] = resolve_worker(session, case["worker"])
     cases_file = os.path.join(session.run_dir, "cases.json")

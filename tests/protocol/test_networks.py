@@ -109,3 +109,56 @@ def test_the_command_line_says_which_network_stands_in(installed_here, tmp_path,
     args = cli.build_parser().parse_args(["dream", "in.png", "out.png", "--model", "googlenet"])
     assert cli.dream_values(args)["model"] == "googlenet"  # named: kept, its file missing
     assert STAND_IN_LINE not in capsys.readouterr().err
+
+
+# ---- a dialog's side of the rule (looks.settle_shown): Network keeps auto ----
+
+def dialog_values(**given):
+    """What a Dream dialog holds for the dialog's defaults and given values."""
+    return dict(dict((s.name, s.default) for s in settings.for_dialog("dream")), **given)
+
+
+@pytest.mark.parametrize("installed, network, layer", [
+    (LITE0_ONLY, "efficientnet_lite0", "lite0-block11"),
+    (set(catalogue.FALLBACK), "googlenet", "inception4c")])
+@pytest.mark.parametrize("changed", [[], ["depth"], ["recipe"], ["detail"]])
+def test_a_dialog_keeps_showing_auto_while_its_layer_follows_the_network_auto_stands_for(
+        installed, network, layer, changed):
+    shown, dreaming = looks.settle_shown(dialog_values(), changed, installed)
+    assert (shown["model"], dreaming, shown["layer"]) == (catalogue.AUTO, network, layer)
+    assert shown["recipe"] == "classic"  # the Classic look, dreamed by the network that can
+    # what the dialog shows (and GIMP remembers) dreams the same as what the rule settled
+    assert settings.validate("dream", shown, installed=installed)["model"] == network
+
+
+def test_a_layer_chosen_in_a_dialog_with_auto_leaves_auto_shown_and_dreams_its_network():
+    shown, dreaming = looks.settle_shown(dialog_values(layer="lite0-block5"), ["layer"],
+                                         LITE0_ONLY)
+    assert (shown["model"], dreaming, shown["layer"]) == (catalogue.AUTO, "efficientnet_lite0",
+                                                          "lite0-block5")
+    # the remembered values dream the same later, with GoogLeNet installed meanwhile or not
+    assert settings.validate("dream", shown, installed=LITE0_ONLY)["layer"] == "lite0-block5"
+
+
+def test_a_network_a_dialog_holds_other_than_auto_was_named_and_stays_through_later_changes():
+    """GoogLeNet chosen under Advanced with no GoogLeNet file: a later word changes nothing of
+    it (settle alone would see a network nobody chose in this change, and replace it)."""
+    held = looks.settle_shown(dialog_values(model="googlenet"), ["model"], LITE0_ONLY)[0]
+    for changed, value in (("detail", "large"), ("recipe", "ornaments"), ("depth", "eyes")):
+        held, dreaming = looks.settle_shown(dict(held, **{changed: value}), [changed],
+                                            LITE0_ONLY)
+        assert (held["model"], dreaming) == ("googlenet", "googlenet")
+        assert catalogue.find_layer(held["layer"])[0] == "googlenet"
+
+
+def test_choosing_auto_again_in_a_dialog_brings_the_layer_of_the_network_it_stands_for():
+    held = looks.settle_shown(dialog_values(model="vgg16"), ["model"], LITE0_ONLY)[0]
+    assert held["layer"] == "conv4-3"
+    shown, dreaming = looks.settle_shown(dict(held, model=catalogue.AUTO), ["model"], LITE0_ONLY)
+    assert (shown["model"], dreaming, shown["layer"]) == (catalogue.AUTO, "efficientnet_lite0",
+                                                          "lite0-block11")
+
+
+def test_settle_alone_would_write_the_concrete_network_back_into_a_dialog():
+    """Why dialogs use settle_shown: settle's result names the network that dreams."""
+    assert looks.settle(dialog_values(), [], LITE0_ONLY)["model"] == "efficientnet_lite0"

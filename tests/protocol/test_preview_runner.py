@@ -101,8 +101,26 @@ def test_without_the_googlenet_file_the_network_that_came_with_the_engine_dreams
     run_main_loop(main_loop, runner)
     assert view.last("allow_run") == (True,)
     assert session.installed() == {"efficientnet_lite0"}
+    assert view.last("show_estimate")[0].endswith(  # under the estimate, once it is known
+        u"\nGoogLeNet is not installed yet: dreaming with EfficientNet-Lite0, which came with "
+        u"the engine.")
     assert settings.validate("dream", view.values(), installed=session.installed())["model"] \
         == "efficientnet_lite0"
+    session.close()
+
+
+def test_the_dialog_hears_the_hellos_networks_before_its_first_preview_is_dreamed(
+        tmp_path, worker_env, monkeypatch):
+    """The worker's hello (here: GoogLeNet missing) settles the dialog's values anew before the
+    first preview reads them: the files on this side may not be the worker's."""
+    monkeypatch.setenv("FAKE_WEIGHTS", "missing")
+    session, view, main_loop, runner = dialog(tmp_path, fake_command())
+    runner.start()
+    run_main_loop(main_loop, runner)
+    told = [call[0] for call in view.calls]
+    assert told.count("show_networks") == 1
+    assert told.index("show_networks") < told.index("show_preview")
+    assert view.last("show_networks") == ({"efficientnet_lite0"},)
     session.close()
 
 
@@ -139,6 +157,8 @@ def test_a_kept_channel_gallery_is_shown_at_once_and_none_is_built_unasked(tmp_p
     run_main_loop(main_loop, runner)
     shown = [call for call in view.calls if call[0] == "show_gallery"]
     assert len(shown) == int(kept)
+    if not kept:  # the preview's words (what dreamed it) stay
+        assert not [call for call in view.calls if call[0] == "show_status"]
     assert not [call for call in view.calls if "%" in u"".join(map(type(u""), call[1:]))]
     session.close()
 

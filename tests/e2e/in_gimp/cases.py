@@ -163,6 +163,14 @@ def case_zoom_network_vgg16():
     return new_image()
 
 
+def case_real_auto():
+    return new_image()
+
+
+def case_real_googlenet_named():
+    return new_image()
+
+
 # An animation's frames, bottom first, with the timings and disposals GIF export reads.
 FRAME_NAMES = ["Frame 1 (80ms) (replace)", "Frame 2 (120ms) (combine)", "Frame 3 (80ms)",
                "Frame 4 (200ms) (replace)", "Frame 5 (80ms) (replace)", "Frame 6"]
@@ -265,6 +273,11 @@ CASES = [(case, "dream", {}) for case in (
     (case_animation_cluster_free, "animate", {"flicker": "free"}),
     (case_animation_cluster_unreachable, "animate", {}),
 ]
+# Run instead of CASES in a launch of their own (INCEPTIONISM_E2E_REAL_WEIGHTS=1), with the
+# engine's real weights and no GoogLeNet file, default settings unless a case says otherwise:
+# auto dreams with EfficientNet-Lite0; GoogLeNet named by hand is refused with its fix.
+REAL_WEIGHT_CASES = [(case_real_auto, "dream", {}),
+                     (case_real_googlenet_named, "dream", {"model": "googlenet"})]
 # Cases run with another worker.json command, given the installed one.
 MISSING_WORKER = ["/nonexistent/inceptionism-venv/bin/python", "-m", "inceptionism.worker"]
 # What install.py --cluster-address local:2 writes: the worker's command with --cluster local:2;
@@ -438,7 +451,8 @@ def declaration(procedure):
 
 def main():
     results = {"registered": registered(), "cases": {}}
-    for case, procedure, own_settings in CASES:
+    real = os.environ.get("INCEPTIONISM_E2E_REAL_WEIGHTS") == "1"
+    for case, procedure, own_settings in REAL_WEIGHT_CASES if real else CASES:
         if "python-fu-inceptionism-" + procedure not in results["registered"]:
             continue
         restore = use_worker(WORKERS[case]) if case in WORKERS else None
