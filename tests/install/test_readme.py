@@ -42,3 +42,12 @@ def test_the_menu_the_readme_names_is_the_one_the_plugins_register():
     (line,) = [line for line in readme_settings.readme_text().splitlines() if menu in line]
     for _, label, _ in plugin_support.PROCEDURES.values():
         assert label.replace("_", "") in line
+
+
+def test_the_pictures_stay_within_the_readmes_image_budget():
+    """Each picture at most 200 kB and docs/images at most 3.3 MB (issue 26's budget: the
+    real-weight pictures replaced the random ones, they did not add to them)."""
+    folder = os.path.join(ROOT, "docs", "images")
+    sizes = dict((name, os.path.getsize(os.path.join(folder, name))) for name in os.listdir(folder))
+    assert max(sizes.values()) <= 200 * 1000, sizes
+    assert sum(sizes.values()) <= 3.3 * 1000 * 1000
