@@ -31,12 +31,13 @@ def resident_bytes():
 @glibc_only
 def test_memory_freed_by_one_step_serves_the_next_without_page_faults():
     with allocator.kept_between_steps():
-        faults = [faults_of_a_step() for _ in range(6)]
+        faults = [faults_of_a_step() for _ in range(8)]
     fresh_pages = sum(STEP) * 4 // PAGE
-    # without the allocator every step faults all its pages in (4 x fresh_pages for the last
-    # four); with it, after the heap has grown, most steps fault none (the heap's shape left
-    # by earlier tests in this process may cost a step a partial regrowth)
-    assert sum(faults[2:]) < fresh_pages, (faults, fresh_pages)
+    # without the allocator every step faults all its pages in (2 x fresh_pages for the last
+    # two); with it, once the heap has grown, the steps fault none. The heap's shape left by
+    # earlier tests in this process may cost the first few steps a partial regrowth each (a
+    # fresh clone's run saw 49128, 32768, 32768, 32768, 16384, 0 pages), so the last two judge.
+    assert sum(faults[-2:]) < fresh_pages // 4, (faults, fresh_pages)
 
 
 @glibc_only
