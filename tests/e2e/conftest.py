@@ -20,19 +20,20 @@ def gimp_session():
 
 @pytest.fixture(scope="session")
 def gimp_run():
-    session = gimp_session()
-    try:
-        yield recorded.record_all_cases(session)
-    finally:
-        session.close()
+    yield from launched(recorded.record_all_cases)
 
 
 @pytest.fixture(scope="session")
 def real_weights_run():
     """A launch of its own, the engine with its real weights and no GoogLeNet file."""
+    yield from launched(recorded.record_real_weight_cases)
+
+
+def launched(record):
+    """record(session) of a fresh GimpSession, closed after its one use."""
     session = gimp_session()
     try:
-        yield recorded.record_real_weight_cases(session)
+        yield record(session)
     finally:
         session.close()
 
