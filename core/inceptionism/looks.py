@@ -113,6 +113,7 @@ def settle(values, changed, installed=None):
       when a hand-set value departs from it).
     """
     values, hand = dict(values), set(changed)
+    installed = _installed(installed)  # the weights folder read once for the whole rule
     words = set(hand) & set(_TABLES)
     recipe = _row("recipe", values.get("recipe", CUSTOM)) if "recipe" in hand else None
     for name, value in (recipe or {}).items():
@@ -145,13 +146,13 @@ def settle_shown(values, changed, installed=None):
     now. Any other network a dialog holds was named by the artist (or a script): it counts as
     chosen, and is never substituted, unless a layer chosen now brings its own network.
     """
-    hand = list(changed)
+    hand, installed = list(changed), _installed(installed)
     if values.get("model", catalogue.AUTO) != catalogue.AUTO and "layer" not in hand:
         hand.append("model")
     settled = settle(values, hand, installed)
     network = settled.get("model")
     if values.get("model") == catalogue.AUTO and \
-            network == catalogue.stand_in(catalogue.AUTO, _installed(installed)):
+            network == catalogue.stand_in(catalogue.AUTO, installed):
         settled["model"] = catalogue.AUTO
     return settled, network
 
@@ -179,7 +180,7 @@ def _settle_network(values, hand, installed):
         if values["model"] == catalogue.AUTO:
             values["model"] = _layer_model(values["layer"])
     elif values["model"] == catalogue.AUTO or "model" not in hand:
-        values["model"] = catalogue.stand_in(values["model"], _installed(installed))
+        values["model"] = catalogue.stand_in(values["model"], installed)
 
 
 def _settle_layer(values, hand, follow):
@@ -228,9 +229,9 @@ def describe(values, installed=None):
     """The words that give values' engine settings ("custom" where none does): what a dialog
     shows for settings that came from elsewhere (last run, a script, the advanced section).
     A Look matches with the network that stands in for its own where that is not installed."""
-    model = values.get("model", catalogue.AUTO)
+    model, installed = values.get("model", catalogue.AUTO), _installed(installed)
     if model == catalogue.AUTO:
-        model = catalogue.stand_in(model, _installed(installed))
+        model = catalogue.stand_in(model, installed)
         values = dict(values, model=model)
     layers = dict((nick, depth_layer(nick, model) if model in catalogue.BY_NAME else None)
                   for nick, _, _ in SECOND_DEPTHS)
@@ -243,7 +244,7 @@ def describe(values, installed=None):
     if "coherence" in values:  # an animation's settings
         matching["flicker"] = [nick for nick, _, row in FLICKERS if _matches(row, values)]
     words = dict((word, _kept(values.get(word), nicks)) for word, nicks in matching.items())
-    stood_in = dict((name, catalogue.stand_in(name, _installed(installed)))
+    stood_in = dict((name, catalogue.stand_in(name, installed))
                     for name in set(row["model"] for _, _, row in RECIPES))
     recipes = [nick for nick, _, row in RECIPES
                if _matches(dict(row, model=stood_in[row["model"]]), dict(values, **words))]
