@@ -273,7 +273,8 @@ class Session(object):
     def _settled(self, procedure, values):
         """values checked (a bad one is refused before any worker starts), then settled with
         the networks the worker's hello lists (the worker starts first if need be)."""
-        protocol.checked_settings(procedure, values)
+        if self.worker is None:  # a running worker's hello is known: one validation is enough
+            protocol.checked_settings(procedure, values)
         return protocol.checked_settings(procedure, values,
                                          installed=self.installed(start=procedure))
 
